@@ -1,0 +1,61 @@
+# Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
+"""Launch settings shared by the Triton kernels: tile configs, time splitting, the interpreter."""
+from __future__ import annotations
+
+import functools
+import os
+
+import torch
+import triton
+
+INTERPRET = os.environ.get("TRITON_INTERPRET") == "1"
+
+# Tiles tried by the autotuner on a GPU: (BT rows of time, BD channels, warps, pipeline stages).
+# Chosen from the sweep in benchmarks/NOTES.md; the interpreter uses one small tile instead.
+GPU_TILES = [(64, 64, 4, 3), (32, 128, 4, 3), (64, 32, 4, 3), (128, 64, 8, 2), (32, 64, 4, 4)]
+INTERPRET_TILE = (16, 16)
+
+# Tests set this to force the two-level (time-split) path on small inputs.
+FORCE_SPLIT_LEN: int | None = None
+
+
+def configs():
+    return [triton.Config({"BT": bt, "BD": bd}, num_warps=w, num_stages=s) for bt, bd, w, s in GPU_TILES]
+
+
+def tuned(kernel, key):
+    """Autotuned kernel on a GPU; the plain kernel (tile passed by the caller) in the interpreter."""
+    return kernel if INTERPRET else triton.autotune(configs=configs(), key=key)(kernel)
+
+
+def tile_args():
+    return dict(zip(("BT", "BD"), INTERPRET_TILE)) if INTERPRET else {}
+
+
+@functools.lru_cache(maxsize=None)
+def _sm_count(index: int) -> int:
+    return torch.cuda.get_device_properties(index).multi_processor_count
+
+
+def split_plan(n_rows: int, T: int, D: int, device: torch.device, varlen: bool) -> tuple[int, int]:
+    """(number of time splits, split length). One split unless the (row, channel-block) grid is
+    too small to fill the GPU: then time is cut into splits scanned in two passes (the first
+    writes each split's aggregate, the second folds the aggregates before its own scan)."""
+    if varlen:
+        return 1, T
+    if FORCE_SPLIT_LEN is not None:
+        L = FORCE_SPLIT_LEN
+        return triton.cdiv(T, L), L
+    if device.type != "cuda":
+        return 1, T
+    programs = n_rows * triton.cdiv(D, 64)
+    sms = _sm_count(device.index if device.index is not None else torch.cuda.current_device())
+    if programs >= 2 * sms or T < 2048:
+        return 1, T
+    want = min(triton.cdiv(4 * sms, programs), T // 512)
+    L = triton.cdiv(triton.cdiv(T, want), 256) * 256
+    return triton.cdiv(T, L), L
+
+
+def grid(n_d: int, n_rows: int, n_split: int):
+    return lambda meta: (triton.cdiv(n_d, meta["BD"]), n_rows, n_split)

@@ -1,0 +1,402 @@
+# Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
+"""Triton kernels of the complex recurrence h_t = gamma_t * h_{t-1} + u_t, plain and fused.
+
+Plain (``FUSED=False``): ``x`` and ``g`` are [B, T, D, 2] (real, imag interleaved, the
+``torch.view_as_real`` layout); ``o`` likewise; states [N, D, 2].
+
+Fused HGRU (``FUSED=True``): the kernel reads the raw input projection ``c`` [B, T, 2D] (pairs
+interleaved, as the official ``(e k) -> e k`` split), the lambda logits ``f`` [B, T, D], theta
+[D] and the lower bound [D], forms lam = lb + (1 - lb) sigmoid(f), gamma = lam e^{i theta},
+u = (1 - lam) act(c) in registers, scans, and writes ``h`` [B, T, 2D] as cat[Re h, Im h], the
+layout the HGRU's LayerNorm reads. States are [N, 2D] in that layout. The backward recomputes
+the gating from c and f and also returns d theta and d lb as per-program partial sums.
+
+The tiling and the two-level time split are those of ``real.py``; the backward runs the
+adjoint a_t = do_t + conj(gamma_{t+1}) a_{t+1}, dx = a, dg_t = a_t conj(h_{t-1}).
+"""
+from __future__ import annotations
+
+import torch
+import triton
+import triton.language as tl
+
+from . import common
+
+
+@triton.jit
+def _combine(ar1, ai1, xr1, xi1, ar2, ai2, xr2, xi2):
+    return (ar2 * ar1 - ai2 * ai1, ar2 * ai1 + ai2 * ar1,
+            ar2 * xr1 - ai2 * xi1 + xr2, ar2 * xi1 + ai2 * xr1 + xi2)
+
+
+@triton.jit
+def _cmul(ar, ai, br, bi):
+    return ar * br - ai * bi, ar * bi + ai * br
+
+
+@triton.jit
+def _load_pairs(p, offs, mask):
+    """Load interleaved (re, im) pairs at element offsets ``offs`` of the real parts."""
+    o2 = tl.expand_dims(offs, -1) + tl.arange(0, 2)
+    return tl.split(tl.load(p + o2, mask=tl.expand_dims(mask, -1), other=0.).to(tl.float32))
+
+
+@triton.jit
+def _store_pairs(p, offs, mask, re, im):
+    o2 = tl.expand_dims(offs, -1) + tl.arange(0, 2)
+    tl.store(p + o2, tl.join(re, im).to(p.dtype.element_ty), mask=tl.expand_dims(mask, -1))
+
+
+@triton.jit
+def _load_state(p, offs, mask, D, FUSED: tl.constexpr):
+    if FUSED:
+        return tl.load(p + offs, mask=mask, other=0.), tl.load(p + offs + D, mask=mask, other=0.)
+    return _load_pairs(p, offs, mask)
+
+
+@triton.jit
+def _lambda(b_f, b_lb):
+    s = tl.sigmoid(b_f)
+    return b_lb + (1 - b_lb) * s, s
+
+
+@triton.jit
+def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, s_xt, s_gb, s_gt,
+                s_ob, s_ot, L, NSPLIT, s_agg, BT: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr,
+                HAS_H0: tl.constexpr, VARLEN: tl.constexpr, SPLIT: tl.constexpr, AGG: tl.constexpr,
+                FUSED: tl.constexpr, SILU: tl.constexpr):
+    i_d, i_b, i_s = tl.program_id(0), tl.program_id(1), tl.program_id(2)
+    o_d = i_d * BD + tl.arange(0, BD)
+    m_d = o_d < D
+    GD: tl.constexpr = 1 if FUSED else 2  # channel stride of g / f
+    OD: tl.constexpr = 1 if FUSED else 2  # channel stride of o
+    if VARLEN:
+        bos = tl.load(p_cu + i_b).to(tl.int64)
+        n = tl.load(p_cu + i_b + 1).to(tl.int64) - bos
+        p_x += bos * s_xt
+        p_g += bos * s_gt
+        p_o += bos * s_ot
+    else:
+        n = T
+        p_x += i_b.to(tl.int64) * s_xb
+        p_g += i_b.to(tl.int64) * s_gb
+        p_o += i_b.to(tl.int64) * s_ob
+    lo = i_s * L
+    hi = tl.minimum(lo + L, n)
+    o_st = i_b * 2 * D + o_d * OD
+    b_hr = tl.zeros([BD], dtype=tl.float32)
+    b_hi = tl.zeros([BD], dtype=tl.float32)
+    if HAS_H0 and not AGG:
+        b_hr, b_hi = _load_state(p_h0, o_st, m_d, D, FUSED)
+    if SPLIT and not AGG:
+        n_pre = NSPLIT - 1 - i_s if REVERSE else i_s
+        for jj in range(n_pre):
+            j = NSPLIT - 1 - jj if REVERSE else jj
+            o_a = (i_b * NSPLIT + j) * 2 * D + o_d * 2
+            b_ar, b_ai = _load_pairs(p_agg, o_a, m_d)
+            b_br, b_bi = _load_pairs(p_agg + s_agg, o_a, m_d)
+            b_hr, b_hi = _cmul(b_ar, b_ai, b_hr, b_hi)
+            b_hr += b_br
+            b_hi += b_bi
+    if FUSED:
+        b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
+        b_cos, b_sin = tl.cos(b_th)[None, :], tl.sin(b_th)[None, :]
+        b_lb = tl.load(p_lb + o_d, mask=m_d, other=0.)[None, :]
+    o_r = tl.arange(0, BT)
+    row_in = (o_r == (BT - 1 if REVERSE else 0))[:, None]
+    row_out = (o_r == (0 if REVERSE else BT - 1))[:, None]
+    b_pr = tl.full([BD], 1., dtype=tl.float32)
+    b_pi = tl.zeros([BD], dtype=tl.float32)
+    for k in range(tl.cdiv(hi - lo, BT)):
+        o_t = ((hi - (k + 1) * BT + o_r) if REVERSE else (lo + k * BT + o_r)).to(tl.int64)
+        m = ((o_t >= lo) & (o_t < hi))[:, None] & m_d[None, :]
+        o_x = o_t[:, None] * s_xt + o_d[None, :] * 2
+        o_g = o_t[:, None] * s_gt + o_d[None, :] * GD
+        o_o = o_t[:, None] * s_ot + o_d[None, :] * OD
+        b_xr, b_xi = _load_pairs(p_x, o_x, m)
+        if FUSED:
+            if SILU:
+                b_xr *= tl.sigmoid(b_xr)
+                b_xi *= tl.sigmoid(b_xi)
+            b_lam, _ = _lambda(tl.load(p_g + o_g, mask=m, other=0.).to(tl.float32), b_lb)
+            b_xr *= 1 - b_lam
+            b_xi *= 1 - b_lam
+            b_gr, b_gi = b_lam * b_cos, b_lam * b_sin
+        else:
+            b_gr, b_gi = _load_pairs(p_g, o_g, m)
+        b_gr = tl.where(m, b_gr, 1.)
+        b_gi = tl.where(m, b_gi, 0.)
+        b_xr = tl.where(row_in, b_xr + b_gr * b_hr[None, :] - b_gi * b_hi[None, :], b_xr)
+        b_xi = tl.where(row_in, b_xi + b_gr * b_hi[None, :] + b_gi * b_hr[None, :], b_xi)
+        b_gr, b_gi, b_xr, b_xi = tl.associative_scan((b_gr, b_gi, b_xr, b_xi), 0, _combine, reverse=REVERSE)
+        if AGG:
+            b_pr, b_pi = _cmul(b_pr, b_pi, tl.sum(tl.where(row_out, b_gr, 0.), 0),
+                               tl.sum(tl.where(row_out, b_gi, 0.), 0))
+        elif FUSED:
+            tl.store(p_o + o_o, b_xr.to(p_o.dtype.element_ty), mask=m)
+            tl.store(p_o + o_o + D, b_xi.to(p_o.dtype.element_ty), mask=m)
+        else:
+            _store_pairs(p_o, o_o, m, b_xr, b_xi)
+        b_hr = tl.sum(tl.where(row_out, b_xr, 0.), 0)
+        b_hi = tl.sum(tl.where(row_out, b_xi, 0.), 0)
+    if AGG:
+        o_a = (i_b * NSPLIT + i_s) * 2 * D + o_d * 2
+        _store_pairs(p_agg, o_a, m_d, b_pr, b_pi)
+        _store_pairs(p_agg + s_agg, o_a, m_d, b_hr, b_hi)
+    else:
+        m_end = m_d & ((lo == 0) if REVERSE else (hi == n))
+        if FUSED:
+            tl.store(p_ht + o_st, b_hr, mask=m_end)
+            tl.store(p_ht + o_st + D, b_hi, mask=m_end)
+        else:
+            _store_pairs(p_ht, o_st, m_end, b_hr, b_hi)
+
+
+@triton.jit
+def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dlb, p_agg, p_cu, p_th,
+                p_lb, T, D, s_xb, s_xt, s_gb, s_gt, s_ob, s_ot, L, NSPLIT, s_agg, BT: tl.constexpr,
+                BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr, HAS_DHT: tl.constexpr,
+                VARLEN: tl.constexpr, SPLIT: tl.constexpr, AGG: tl.constexpr, FUSED: tl.constexpr,
+                SILU: tl.constexpr):
+    S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step; the adjoint runs against it
+    i_d, i_b, i_s = tl.program_id(0), tl.program_id(1), tl.program_id(2)
+    o_d = i_d * BD + tl.arange(0, BD)
+    m_d = o_d < D
+    GD: tl.constexpr = 1 if FUSED else 2
+    OD: tl.constexpr = 1 if FUSED else 2
+    if VARLEN:
+        bos = tl.load(p_cu + i_b).to(tl.int64)
+        n = tl.load(p_cu + i_b + 1).to(tl.int64) - bos
+        xb, gb, ob = bos * s_xt, bos * s_gt, bos * s_ot
+    else:
+        n = T
+        xb, gb, ob = i_b.to(tl.int64) * s_xb, i_b.to(tl.int64) * s_gb, i_b.to(tl.int64) * s_ob
+    if FUSED:
+        p_x += xb
+    p_dx += xb
+    p_g += gb
+    p_dg += gb
+    p_o += ob
+    p_do += ob
+    lo = i_s * L
+    hi = tl.minimum(lo + L, n)
+    o_st = i_b * 2 * D + o_d * OD
+    b_cr = tl.zeros([BD], dtype=tl.float32)
+    b_ci = tl.zeros([BD], dtype=tl.float32)
+    if HAS_DHT and not AGG:
+        b_cr, b_ci = _load_state(p_dht, o_st, m_d, D, FUSED)
+    if SPLIT and not AGG:
+        n_pre = i_s if REVERSE else NSPLIT - 1 - i_s
+        for jj in range(n_pre):
+            j = jj if REVERSE else NSPLIT - 1 - jj
+            o_a = (i_b * NSPLIT + j) * 2 * D + o_d * 2
+            b_ar, b_ai = _load_pairs(p_agg, o_a, m_d)
+            b_br, b_bi = _load_pairs(p_agg + s_agg, o_a, m_d)
+            b_cr, b_ci = _cmul(b_ar, b_ai, b_cr, b_ci)
+            b_cr += b_br
+            b_ci += b_bi
+    if HAS_H0 and not AGG:
+        b_h0r, b_h0i = _load_state(p_h0, o_st, m_d, D, FUSED)
+    if FUSED:
+        b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
+        b_cos, b_sin = tl.cos(b_th)[None, :], tl.sin(b_th)[None, :]
+        b_lb = tl.load(p_lb + o_d, mask=m_d, other=0.)[None, :]
+        b_dth = tl.zeros([BD], dtype=tl.float32)
+        b_dlb = tl.zeros([BD], dtype=tl.float32)
+    o_r = tl.arange(0, BT)
+    row_in = (o_r == (0 if REVERSE else BT - 1))[:, None]
+    row_out = (o_r == (BT - 1 if REVERSE else 0))[:, None]
+    b_pr = tl.full([BD], 1., dtype=tl.float32)
+    b_pi = tl.zeros([BD], dtype=tl.float32)
+    for k in range(tl.cdiv(hi - lo, BT)):
+        o_t = ((lo + k * BT + o_r) if REVERSE else (hi - (k + 1) * BT + o_r)).to(tl.int64)
+        m_t = (o_t >= lo) & (o_t < hi)
+        m = m_t[:, None] & m_d[None, :]
+        m_n = (m_t & (o_t + S >= 0) & (o_t + S < n))[:, None] & m_d[None, :]
+        o_x = o_t[:, None] * s_xt + o_d[None, :] * 2
+        o_g = o_t[:, None] * s_gt + o_d[None, :] * GD
+        o_o = o_t[:, None] * s_ot + o_d[None, :] * OD
+        if FUSED:
+            b_lam, _ = _lambda(tl.load(p_g + o_g + S * s_gt, mask=m_n, other=0.).to(tl.float32), b_lb)
+            b_gr, b_gi = b_lam * b_cos, b_lam * b_sin
+            b_dr = tl.load(p_do + o_o, mask=m, other=0.).to(tl.float32)
+            b_di = tl.load(p_do + o_o + D, mask=m, other=0.).to(tl.float32)
+        else:
+            b_gr, b_gi = _load_pairs(p_g, o_g + S * s_gt, m_n)
+            b_dr, b_di = _load_pairs(p_do, o_o, m)
+        b_gr = tl.where(m_n, b_gr, 1.)
+        b_gi = tl.where(m_n, -b_gi, 0.)
+        b_dr = tl.where(row_in, b_dr + b_gr * b_cr[None, :] - b_gi * b_ci[None, :], b_dr)
+        b_di = tl.where(row_in, b_di + b_gr * b_ci[None, :] + b_gi * b_cr[None, :], b_di)
+        b_gr, b_gi, b_dr, b_di = tl.associative_scan((b_gr, b_gi, b_dr, b_di), 0, _combine,
+                                                     reverse=not REVERSE)
+        if AGG:
+            b_pr, b_pi = _cmul(b_pr, b_pi, tl.sum(tl.where(row_out, b_gr, 0.), 0),
+                               tl.sum(tl.where(row_out, b_gi, 0.), 0))
+        else:
+            edge = ((o_t - S < 0) | (o_t - S >= n))[:, None]
+            if FUSED:
+                b_hr = tl.load(p_o + o_o - S * s_ot, mask=m & ~edge, other=0.).to(tl.float32)
+                b_hi = tl.load(p_o + o_o - S * s_ot + D, mask=m & ~edge, other=0.).to(tl.float32)
+            else:
+                b_hr, b_hi = _load_pairs(p_o, o_o - S * s_ot, m & ~edge)
+            if HAS_H0:
+                b_hr = tl.where(edge, b_h0r[None, :], b_hr)
+                b_hi = tl.where(edge, b_h0i[None, :], b_hi)
+            # dgamma = a * conj(h_prev)
+            b_ggr = b_dr * b_hr + b_di * b_hi
+            b_ggi = b_di * b_hr - b_dr * b_hi
+            if FUSED:
+                b_xr, b_xi = _load_pairs(p_x, o_x, m)
+                b_lam, b_s = _lambda(tl.load(p_g + o_g, mask=m, other=0.).to(tl.float32), b_lb)
+                if SILU:
+                    b_sr, b_si = tl.sigmoid(b_xr), tl.sigmoid(b_xi)
+                    b_ur, b_ui = b_xr * b_sr, b_xi * b_si
+                    b_jr, b_ji = b_sr * (1 + b_xr * (1 - b_sr)), b_si * (1 + b_xi * (1 - b_si))
+                else:
+                    b_ur, b_ui, b_jr, b_ji = b_xr, b_xi, 1., 1.
+                b_dlam = b_ggr * b_cos + b_ggi * b_sin - b_dr * b_ur - b_di * b_ui
+                b_dth += tl.sum(tl.where(m, b_lam * (b_ggi * b_cos - b_ggr * b_sin), 0.), 0)
+                b_dlb += tl.sum(tl.where(m, b_dlam * (1 - b_s), 0.), 0)
+                _store_pairs(p_dx, o_x, m, (1 - b_lam) * b_dr * b_jr, (1 - b_lam) * b_di * b_ji)
+                tl.store(p_dg + o_g, (b_dlam * (1 - b_lb) * b_s * (1 - b_s)).to(p_dg.dtype.element_ty), mask=m)
+            else:
+                _store_pairs(p_dx, o_x, m, b_dr, b_di)
+                _store_pairs(p_dg, o_g, m, b_ggr, b_ggi)
+        b_cr = tl.sum(tl.where(row_out, b_dr, 0.), 0)
+        b_ci = tl.sum(tl.where(row_out, b_di, 0.), 0)
+    if AGG:
+        o_a = (i_b * NSPLIT + i_s) * 2 * D + o_d * 2
+        _store_pairs(p_agg, o_a, m_d, b_pr, b_pi)
+        _store_pairs(p_agg + s_agg, o_a, m_d, b_cr, b_ci)
+    else:
+        m_start = m_d & ((hi == n) if REVERSE else (lo == 0))
+        t0 = n - 1 if REVERSE else 0
+        if FUSED:
+            b_lam, _ = _lambda(tl.load(p_g + t0 * s_gt + o_d, mask=m_d, other=0.).to(tl.float32), b_lb)
+            b_gr, b_gi = b_lam * b_cos, b_lam * b_sin
+            b_gr, b_gi = tl.reshape(b_gr, [BD]), tl.reshape(b_gi, [BD])
+            o_p = (i_b * NSPLIT + i_s) * D + o_d
+            tl.store(p_dth + o_p, b_dth, mask=m_d)
+            tl.store(p_dlb + o_p, b_dlb, mask=m_d)
+        else:
+            b_gr, b_gi = _load_pairs(p_g, t0 * s_gt + o_d * 2, m_d)
+        b_hr, b_hi = _cmul(b_gr, -b_gi, b_cr, b_ci)
+        if FUSED:
+            tl.store(p_dh0 + o_st, b_hr, mask=m_start)
+            tl.store(p_dh0 + o_st + D, b_hi, mask=m_start)
+        else:
+            _store_pairs(p_dh0, o_st, m_start, b_hr, b_hi)
+
+
+_KEY = ["D", "REVERSE", "VARLEN", "SPLIT", "AGG", "FUSED"]
+_fwd = common.tuned(_fwd_kernel, _KEY)
+_bwd = common.tuned(_bwd_kernel, _KEY)
+
+
+def _dense(*ts):
+    """Contiguous copies unless every tensor already has a unit-stride (pairs: (.., 2, 1)) inner layout."""
+    return tuple(t if t.stride(-1) == 1 and (t.dim() < 4 or t.stride(-2) == 2) else t.contiguous() for t in ts)
+
+
+def _empty_like(t):
+    out = torch.empty_like(t)
+    return out if out.stride() == t.stride() else None
+
+
+def _launch(kernel, args, rows, T, D, device, varlen, **flags):
+    n_split, L = common.split_plan(rows, T, D, device, varlen)
+    agg = torch.empty(2, rows, n_split, D, 2, device=device, dtype=torch.float32) if n_split > 1 else None
+    grid = common.grid(D, rows, n_split)
+    tail = dict(T=T, D=D, L=L, NSPLIT=n_split, s_agg=rows * n_split * D * 2, VARLEN=varlen,
+                SPLIT=n_split > 1, **flags, **common.tile_args())
+    if n_split > 1:
+        kernel[grid](*args(agg), **tail, AGG=True)
+    kernel[grid](*args(agg), **tail, AGG=False)
+    return n_split
+
+
+def _strides(x, g, o):
+    return dict(s_xb=x.stride(0), s_xt=x.stride(1), s_gb=g.stride(0), s_gt=g.stride(1),
+                s_ob=o.stride(0), s_ot=o.stride(1))
+
+
+def _rows(B, cu_seqlens):
+    return B if cu_seqlens is None else cu_seqlens.numel() - 1
+
+
+def scan_fwd(x, g, h0, cu_seqlens, reverse: bool):
+    """x, g: [B, T, D, 2] -> (o like x, final state [N, D, 2] float32)."""
+    x, g = _dense(x, g)
+    o = _empty_like(x)
+    if o is None:
+        x = x.contiguous()
+        o = torch.empty_like(x)
+    B, T, D, _ = x.shape
+    rows = _rows(B, cu_seqlens)
+    ht = torch.empty(rows, D, 2, device=x.device, dtype=torch.float32)
+    h0 = None if h0 is None else h0.float().contiguous()
+    _launch(_fwd, lambda agg: (x, g, o, h0, ht, agg, cu_seqlens, None, None), rows, T, D, x.device,
+            cu_seqlens is not None, **_strides(x, g, o), REVERSE=reverse, HAS_H0=h0 is not None,
+            FUSED=False, SILU=False)
+    return o, ht
+
+
+def scan_bwd(g, o, do, dht, h0, cu_seqlens, reverse: bool):
+    """Returns (dx, dg) like g and dh0 [N, D, 2] float32."""
+    g, o, do = _dense(g, o, do)
+    if do.stride() != o.stride():
+        do = do.contiguous() if o.is_contiguous() else torch.empty_like(o).copy_(do)
+    dg = _empty_like(g)
+    if dg is None:
+        g = g.contiguous()
+        dg = torch.empty_like(g)
+    dx = torch.empty_like(g)
+    B, T, D, _ = g.shape
+    rows = _rows(B, cu_seqlens)
+    dh0 = torch.zeros(rows, D, 2, device=g.device, dtype=torch.float32)
+    h0 = None if h0 is None else h0.float().contiguous()
+    dht = None if dht is None else dht.float().contiguous()
+    _launch(_bwd, lambda agg: (None, g, o, do, dht, h0, dx, dg, dh0, None, None, agg, cu_seqlens, None, None),
+            rows, T, D, g.device, cu_seqlens is not None, **_strides(dx, g, o), REVERSE=reverse,
+            HAS_H0=h0 is not None, HAS_DHT=dht is not None, FUSED=False, SILU=False)
+    return dx, dg, dh0
+
+
+def hgru_fwd(c, f, theta, lb, h0, cu_seqlens, reverse: bool, silu: bool):
+    """c [B, T, 2D], f [B, T, D], theta/lb [D] -> (h [B, T, 2D] cat[Re, Im], state [N, 2D] fp32)."""
+    c, f = _dense(c, f)
+    B, T, D = f.shape
+    h = torch.empty(B, T, 2 * D, device=c.device, dtype=c.dtype)
+    rows = _rows(B, cu_seqlens)
+    ht = torch.empty(rows, 2 * D, device=c.device, dtype=torch.float32)
+    h0 = None if h0 is None else h0.float().contiguous()
+    theta, lb = theta.float().contiguous(), lb.float().contiguous()
+    _launch(_fwd, lambda agg: (c, f, h, h0, ht, agg, cu_seqlens, theta, lb), rows, T, D, c.device,
+            cu_seqlens is not None, **_strides(c, f, h), REVERSE=reverse, HAS_H0=h0 is not None,
+            FUSED=True, SILU=silu)
+    return h, ht
+
+
+def hgru_bwd(c, f, theta, lb, h, dh, dht, h0, cu_seqlens, reverse: bool, silu: bool):
+    """Returns dc like c, df like f, dtheta [D], dlb [D] (float32) and dh0 [N, 2D] float32."""
+    c, f, h, dh = _dense(c, f, h, dh)
+    if dh.stride() != h.stride():
+        dh = dh.contiguous() if h.is_contiguous() else torch.empty_like(h).copy_(dh)
+    dc, df = _empty_like(c), _empty_like(f)
+    if dc is None or df is None:
+        c, f = c.contiguous(), f.contiguous()
+        dc, df = torch.empty_like(c), torch.empty_like(f)
+    B, T, D = f.shape
+    rows = _rows(B, cu_seqlens)
+    n_split, _ = common.split_plan(rows, T, D, c.device, cu_seqlens is not None)
+    dth = torch.empty(rows * n_split, D, device=c.device, dtype=torch.float32)
+    dlb = torch.empty_like(dth)
+    dh0 = torch.zeros(rows, 2 * D, device=c.device, dtype=torch.float32)
+    h0 = None if h0 is None else h0.float().contiguous()
+    dht = None if dht is None else dht.float().contiguous()
+    theta, lb = theta.float().contiguous(), lb.float().contiguous()
+    _launch(_bwd, lambda agg: (c, f, h, dh, dht, h0, dc, df, dh0, dth, dlb, agg, cu_seqlens, theta, lb),
+            rows, T, D, c.device, cu_seqlens is not None, **_strides(c, f, h), REVERSE=reverse,
+            HAS_H0=h0 is not None, HAS_DHT=dht is not None, FUSED=True, SILU=silu)
+    return dc, df, dth.sum(0), dlb.sum(0), dh0

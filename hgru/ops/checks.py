@@ -127,3 +127,22 @@ def check_state(name: str, t, shape, device) -> None:
 
 def state_dtype(dtype: torch.dtype) -> torch.dtype:
     return torch.float64 if dtype == torch.float64 else torch.float32
+
+
+def lower_bound(lower_bound, D: int, ref: torch.Tensor) -> torch.Tensor:
+    """A float or tensor lower bound, checked to lie in [0, 1), as a [D] tensor (floats become
+    float32, or float64 beside float64 data)."""
+    if isinstance(lower_bound, (int, float)):
+        if not 0 <= lower_bound < 1:
+            raise ValueError(f"lower_bound must lie in [0, 1), got {lower_bound}")
+        return torch.full((D,), float(lower_bound), device=ref.device, dtype=state_dtype(ref.dtype))
+    check_float("lower_bound", lower_bound)
+    if lower_bound.numel() not in (1, D):
+        raise ValueError(f"lower_bound must be a float, a 1-element tensor or have D={D} elements, "
+                         f"got shape {tuple(lower_bound.shape)}")
+    if lower_bound.device != ref.device:
+        raise ValueError(f"lower_bound must be on device {ref.device}, got {lower_bound.device}")
+    if value_checks_on(lower_bound) and not bool(((lower_bound >= 0) & (lower_bound < 1)).all()):
+        raise ValueError(f"lower_bound must lie in [0, 1), got values in [{lower_bound.min().item():.4g}, "
+                         f"{lower_bound.max().item():.4g}]")
+    return lower_bound.reshape(-1).expand(D)

@@ -30,7 +30,7 @@ def _hgru_fwd(c: Tensor, f: Tensor, theta: Tensor, lb: Tensor, h0: Optional[Tens
 def _(c, f, theta, lb, h0, cu_seqlens, reverse, silu):
     B, T, D = f.shape
     rows = B if cu_seqlens is None else cu_seqlens.shape[0] - 1
-    return c.new_empty(B, T, 2 * D), c.new_empty(rows, 2 * D, dtype=torch.float32)
+    return torch.empty_like(c), c.new_empty(rows, 2 * D, dtype=torch.float32)
 
 
 @torch.library.custom_op("hgru::hgru_scan_bwd", mutates_args=())
@@ -78,23 +78,6 @@ def _composed(c, f, theta, lb, h0, cu_seqlens, reverse, silu):
     return o.transpose(-1, -2).reshape(B, T, 2 * D).to(c.dtype), ht.transpose(-1, -2).reshape(-1, 2 * D)
 
 
-def _lower_bound(lower_bound, D, ref: Tensor) -> Tensor:
-    if isinstance(lower_bound, (int, float)):
-        if not 0 <= lower_bound < 1:
-            raise ValueError(f"lower_bound must lie in [0, 1), got {lower_bound}")
-        return torch.full((D,), float(lower_bound), device=ref.device, dtype=torch.float32)
-    checks.check_float("lower_bound", lower_bound)
-    if lower_bound.numel() not in (1, D):
-        raise ValueError(f"lower_bound must be a float, a 1-element tensor or have D={D} elements, "
-                         f"got shape {tuple(lower_bound.shape)}")
-    if lower_bound.device != ref.device:
-        raise ValueError(f"lower_bound must be on device {ref.device}, got {lower_bound.device}")
-    if checks.value_checks_on(lower_bound) and not bool(((lower_bound >= 0) & (lower_bound < 1)).all()):
-        raise ValueError(f"lower_bound must lie in [0, 1), got values in [{lower_bound.min().item():.4g}, "
-                         f"{lower_bound.max().item():.4g}]")
-    return lower_bound.reshape(-1).expand(D)
-
-
 def hgru_scan(c: Tensor, f: Tensor, theta: Tensor, lower_bound: Union[float, Tensor] = 0.0, act: str = "silu",
               initial_state: Optional[Tensor] = None, output_final_state: bool = False, reverse: bool = False,
               cu_seqlens: Optional[Tensor] = None, backend: str = "auto") -> Tuple[Tensor, Optional[Tensor]]:
@@ -140,7 +123,7 @@ def hgru_scan(c: Tensor, f: Tensor, theta: Tensor, lower_bound: Union[float, Ten
     N = checks.check_cu_seqlens(cu_seqlens, B, T, c.device)
     checks.check_finite("c", c)
     checks.check_finite("f", f)
-    lb = _lower_bound(lower_bound, D, c)
+    lb = checks.lower_bound(lower_bound, D, c)
     h0 = initial_state
     if h0 is not None:
         checks.check_state("initial_state", h0, (N, 2 * D), c.device)

@@ -103,7 +103,6 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, 
         b_cos, b_sin = tl.cos(b_th)[None, :], tl.sin(b_th)[None, :]
         b_lb = tl.load(p_lb + o_d, mask=m_d, other=0.)[None, :]
     o_r = tl.arange(0, BT)
-    row_in = (o_r == (BT - 1 if REVERSE else 0))[:, None]
     row_out = (o_r == (0 if REVERSE else BT - 1))[:, None]
     b_pr = tl.full([BD], 1., dtype=tl.float32)
     b_pi = tl.zeros([BD], dtype=tl.float32)
@@ -126,19 +125,23 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, 
             b_gr, b_gi = _load_pairs(p_g, o_g, m)
         b_gr = tl.where(m, b_gr, 1.)
         b_gi = tl.where(m, b_gi, 0.)
-        b_xr = tl.where(row_in, b_xr + b_gr * b_hr[None, :] - b_gi * b_hi[None, :], b_xr)
-        b_xi = tl.where(row_in, b_xi + b_gr * b_hi[None, :] + b_gi * b_hr[None, :], b_xi)
+        # scan the tile from a zero state, then add the carry (h = B + A * carry)
         b_gr, b_gi, b_xr, b_xi = tl.associative_scan((b_gr, b_gi, b_xr, b_xi), 0, _combine, reverse=REVERSE)
+        b_glr, b_gli = tl.sum(tl.where(row_out, b_gr, 0.), 0), tl.sum(tl.where(row_out, b_gi, 0.), 0)
+        b_xlr, b_xli = tl.sum(tl.where(row_out, b_xr, 0.), 0), tl.sum(tl.where(row_out, b_xi, 0.), 0)
         if AGG:
-            b_pr, b_pi = _cmul(b_pr, b_pi, tl.sum(tl.where(row_out, b_gr, 0.), 0),
-                               tl.sum(tl.where(row_out, b_gi, 0.), 0))
-        elif FUSED:
-            tl.store(p_o + o_o, b_xr.to(p_o.dtype.element_ty), mask=m)
-            tl.store(p_o + o_o + D, b_xi.to(p_o.dtype.element_ty), mask=m)
+            b_pr, b_pi = _cmul(b_pr, b_pi, b_glr, b_gli)
         else:
-            _store_pairs(p_o, o_o, m, b_xr, b_xi)
-        b_hr = tl.sum(tl.where(row_out, b_xr, 0.), 0)
-        b_hi = tl.sum(tl.where(row_out, b_xi, 0.), 0)
+            b_xr += b_gr * b_hr[None, :] - b_gi * b_hi[None, :]
+            b_xi += b_gr * b_hi[None, :] + b_gi * b_hr[None, :]
+            if FUSED:
+                tl.store(p_o + o_o, b_xr.to(p_o.dtype.element_ty), mask=m)
+                tl.store(p_o + o_o + D, b_xi.to(p_o.dtype.element_ty), mask=m)
+            else:
+                _store_pairs(p_o, o_o, m, b_xr, b_xi)
+        b_hr, b_hi = _cmul(b_glr, b_gli, b_hr, b_hi)
+        b_hr += b_xlr
+        b_hi += b_xli
     if AGG:
         o_a = (i_b * NSPLIT + i_s) * 2 * D + o_d * 2
         _store_pairs(p_agg, o_a, m_d, b_pr, b_pi)
@@ -204,7 +207,6 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
         b_dth = tl.zeros([BD], dtype=tl.float32)
         b_dlb = tl.zeros([BD], dtype=tl.float32)
     o_r = tl.arange(0, BT)
-    row_in = (o_r == (0 if REVERSE else BT - 1))[:, None]
     row_out = (o_r == (BT - 1 if REVERSE else 0))[:, None]
     b_pr = tl.full([BD], 1., dtype=tl.float32)
     b_pi = tl.zeros([BD], dtype=tl.float32)
@@ -226,14 +228,15 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
             b_dr, b_di = _load_pairs(p_do, o_o, m)
         b_gr = tl.where(m_n, b_gr, 1.)
         b_gi = tl.where(m_n, -b_gi, 0.)
-        b_dr = tl.where(row_in, b_dr + b_gr * b_cr[None, :] - b_gi * b_ci[None, :], b_dr)
-        b_di = tl.where(row_in, b_di + b_gr * b_ci[None, :] + b_gi * b_cr[None, :], b_di)
         b_gr, b_gi, b_dr, b_di = tl.associative_scan((b_gr, b_gi, b_dr, b_di), 0, _combine,
                                                      reverse=not REVERSE)
+        b_glr, b_gli = tl.sum(tl.where(row_out, b_gr, 0.), 0), tl.sum(tl.where(row_out, b_gi, 0.), 0)
+        b_dlr, b_dli = tl.sum(tl.where(row_out, b_dr, 0.), 0), tl.sum(tl.where(row_out, b_di, 0.), 0)
         if AGG:
-            b_pr, b_pi = _cmul(b_pr, b_pi, tl.sum(tl.where(row_out, b_gr, 0.), 0),
-                               tl.sum(tl.where(row_out, b_gi, 0.), 0))
+            b_pr, b_pi = _cmul(b_pr, b_pi, b_glr, b_gli)
         else:
+            b_dr += b_gr * b_cr[None, :] - b_gi * b_ci[None, :]
+            b_di += b_gr * b_ci[None, :] + b_gi * b_cr[None, :]
             edge = ((o_t - S < 0) | (o_t - S >= n))[:, None]
             if FUSED:
                 b_hr = tl.load(p_o + o_o - S * s_ot, mask=m & ~edge, other=0.).to(tl.float32)
@@ -263,8 +266,9 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
             else:
                 _store_pairs(p_dx, o_x, m, b_dr, b_di)
                 _store_pairs(p_dg, o_g, m, b_ggr, b_ggi)
-        b_cr = tl.sum(tl.where(row_out, b_dr, 0.), 0)
-        b_ci = tl.sum(tl.where(row_out, b_di, 0.), 0)
+        b_cr, b_ci = _cmul(b_glr, b_gli, b_cr, b_ci)
+        b_cr += b_dlr
+        b_ci += b_dli
     if AGG:
         o_a = (i_b * NSPLIT + i_s) * 2 * D + o_d * 2
         _store_pairs(p_agg, o_a, m_d, b_pr, b_pi)
@@ -366,8 +370,11 @@ def scan_bwd(g, o, do, dht, h0, cu_seqlens, reverse: bool):
 def hgru_fwd(c, f, theta, lb, h0, cu_seqlens, reverse: bool, silu: bool):
     """c [B, T, 2D], f [B, T, D], theta/lb [D] -> (h [B, T, 2D] cat[Re, Im], state [N, 2D] fp32)."""
     c, f = _dense(c, f)
+    h = _empty_like(c)  # written in c's layout: (n, b, .) inputs give (n, b, .) outputs
+    if h is None:
+        c = c.contiguous()
+        h = torch.empty_like(c)
     B, T, D = f.shape
-    h = torch.empty(B, T, 2 * D, device=c.device, dtype=c.dtype)
     rows = _rows(B, cu_seqlens)
     ht = torch.empty(rows, 2 * D, device=c.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()

@@ -2,8 +2,9 @@
 """Triton kernels of the real recurrence h_t = g_t * h_{t-1} + x_t on the native [B, T, D] layout.
 
 One program owns a block of BD channels of one sequence (and one time split) and walks time in
-tiles of BT rows: each tile is scanned with ``tl.associative_scan`` and the carry from the
-previous tile is folded into the tile's first row. The state is float32 whatever the input.
+tiles of BT rows: each tile is scanned from a zero state with ``tl.associative_scan`` and the
+carry from the previous tiles is added afterwards (h = B + A * carry), so only a [BD] FMA per
+tile waits on the previous tile. The state is float32 whatever the input.
 The backward is the same scan run the other way over the gate shifted by one step:
 a_t = do_t + g_{t+1} a_{t+1}; dx = a; dg_t = a_t h_{t-1}; dh0 = g_1 a_1.
 """
@@ -47,7 +48,6 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, T, D, s_b, s_t, L, NSPLI
             p_a = p_agg + (i_b * NSPLIT + j) * D + o_d
             b_h = tl.load(p_a, mask=m_d, other=1.) * b_h + tl.load(p_a + s_agg, mask=m_d, other=0.)
     o_r = tl.arange(0, BT)
-    row_in = (o_r == (BT - 1 if REVERSE else 0))[:, None]
     row_out = (o_r == (0 if REVERSE else BT - 1))[:, None]
     b_a = tl.full([BD], 1., dtype=tl.float32)
     for k in range(tl.cdiv(hi - lo, BT)):
@@ -56,13 +56,15 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, T, D, s_b, s_t, L, NSPLI
         offs = base + o_t.to(tl.int64)[:, None] * s_t + o_d[None, :]
         b_x = tl.load(p_x + offs, mask=m, other=0.).to(tl.float32)
         b_g = tl.load(p_g + offs, mask=m, other=1.).to(tl.float32)
-        b_x = tl.where(row_in, b_x + b_g * b_h[None, :], b_x)
+        # scan the tile from a zero state, then add the carry: the scan never waits on it
         b_g, b_x = tl.associative_scan((b_g, b_x), 0, _combine, reverse=REVERSE)
+        b_gl = tl.sum(tl.where(row_out, b_g, 0.), 0)
+        b_xl = tl.sum(tl.where(row_out, b_x, 0.), 0)
         if AGG:
-            b_a *= tl.sum(tl.where(row_out, b_g, 0.), 0)
+            b_a *= b_gl
         else:
-            tl.store(p_o + offs, b_x.to(p_o.dtype.element_ty), mask=m)
-        b_h = tl.sum(tl.where(row_out, b_x, 0.), 0)
+            tl.store(p_o + offs, (b_x + b_g * b_h[None, :]).to(p_o.dtype.element_ty), mask=m)
+        b_h = b_xl + b_gl * b_h
     if AGG:
         p_a = p_agg + (i_b * NSPLIT + i_s) * D + o_d
         tl.store(p_a, b_a, mask=m_d)
@@ -99,7 +101,6 @@ def _bwd_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_agg, p_cu, T, 
             p_a = p_agg + (i_b * NSPLIT + j) * D + o_d
             b_c = tl.load(p_a, mask=m_d, other=1.) * b_c + tl.load(p_a + s_agg, mask=m_d, other=0.)
     o_r = tl.arange(0, BT)
-    row_in = (o_r == (0 if REVERSE else BT - 1))[:, None]
     row_out = (o_r == (BT - 1 if REVERSE else 0))[:, None]
     if HAS_H0 and not AGG:
         b_h0 = tl.load(p_h0 + i_b * D + o_d, mask=m_d, other=0.)
@@ -112,18 +113,20 @@ def _bwd_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_agg, p_cu, T, 
         m_n = (m_t & (o_t + S >= 0) & (o_t + S < n))[:, None] & m_d[None, :]
         b_gn = tl.load(p_g + offs + S * s_t, mask=m_n, other=1.).to(tl.float32)
         b_do = tl.load(p_do + offs, mask=m, other=0.).to(tl.float32)
-        b_do = tl.where(row_in, b_do + b_gn * b_c[None, :], b_do)
         b_gn, b_do = tl.associative_scan((b_gn, b_do), 0, _combine, reverse=not REVERSE)
+        b_gl = tl.sum(tl.where(row_out, b_gn, 0.), 0)
+        b_dl = tl.sum(tl.where(row_out, b_do, 0.), 0)
         if AGG:
-            b_a *= tl.sum(tl.where(row_out, b_gn, 0.), 0)
+            b_a *= b_gl
         else:
+            b_do += b_gn * b_c[None, :]
             edge = ((o_t - S < 0) | (o_t - S >= n))[:, None]
             b_hp = tl.load(p_o + offs - S * s_t, mask=m & ~edge, other=0.).to(tl.float32)
             if HAS_H0:
                 b_hp = tl.where(edge, b_h0[None, :], b_hp)
             tl.store(p_dx + offs, b_do.to(p_dx.dtype.element_ty), mask=m)
             tl.store(p_dg + offs, (b_do * b_hp).to(p_dg.dtype.element_ty), mask=m)
-        b_c = tl.sum(tl.where(row_out, b_do, 0.), 0)
+        b_c = b_dl + b_gl * b_c
     if AGG:
         p_a = p_agg + (i_b * NSPLIT + i_s) * D + o_d
         tl.store(p_a, b_a, mask=m_d)

@@ -1,0 +1,41 @@
+# Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
+"""Small helpers shared by the layers: activations by name, input checks, the theta init."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+ACTIVATIONS = {
+    "silu": F.silu, "swish": F.silu, "relu": F.relu, "gelu": F.gelu, "elu": F.elu, "sigmoid": torch.sigmoid,
+    "identity": lambda x: x, "none": lambda x: x, "None": lambda x: x,
+}
+
+
+def activation(name):
+    """The activation called ``name`` (the official configs also use ``None``/``False`` for none)."""
+    if name in (None, False):
+        name = "none"
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; choose from {sorted(ACTIVATIONS)}")
+    return ACTIVATIONS[name]
+
+
+def fused_act(name) -> str | None:
+    """The activation as the fused kernel names it, or None when it must run outside the kernel."""
+    if name in ("silu", "swish"):
+        return "silu"
+    return "identity" if name in (None, False, "identity", "none", "None") else None
+
+
+def theta_init(embed_dim: int) -> torch.Tensor:
+    """Official rotation init 10000^(-2i/d), shaped (1, 1, d) like the official parameter."""
+    return (10000 ** (-2 / embed_dim * torch.arange(embed_dim))).reshape(1, 1, -1)
+
+
+def check_input(x: torch.Tensor, embed_dim: int, ndim: int, layout: str) -> None:
+    if not torch.is_tensor(x) or not x.is_floating_point():
+        raise TypeError(f"expected a floating-point tensor {layout}, got {getattr(x, 'dtype', type(x))}")
+    if x.dim() != ndim or x.shape[-1] != embed_dim:
+        raise ValueError(f"expected input {layout} with d={embed_dim}, got shape {tuple(x.shape)}")
+    if x.numel() == 0:
+        raise ValueError(f"the input is empty (shape {tuple(x.shape)}); every size must be >= 1")

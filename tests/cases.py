@@ -1,0 +1,70 @@
+# Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
+"""Inputs, runners and error measures shared by the op tests."""
+from __future__ import annotations
+
+import math
+
+import torch
+
+from hgru.ops import complex_scan, hgru_scan, naive, real_scan
+
+KINDS = ("real", "complex", "hgru")
+
+
+def rel(a, b) -> float:
+    """||a - b|| / ||b|| in float64 (NaN never passes a `<` test)."""
+    a, b = a.detach().double().cpu(), b.detach().double().cpu()
+    return ((a - b).norm() / b.norm().clamp_min(1e-30)).item()
+
+
+def make_inputs(kind, B, T, D, dtype=torch.float32, h0=False, cu=None, seed=0, device="cpu"):
+    """Random inputs with gates of modulus in (0.5, 1): long memory, no blow-up."""
+    gen = torch.Generator().manual_seed(seed)
+    N = B if cu is None else len(cu) - 1
+
+    def r(*s):
+        return torch.randn(*s, generator=gen)
+
+    if kind == "real":
+        ins = [r(B, T, D), 0.5 + 0.5 * torch.rand(B, T, D, generator=gen), r(N, D) if h0 else None]
+    elif kind == "complex":
+        mod, ang = 0.5 + 0.5 * torch.rand(B, T, D, generator=gen), math.pi * torch.rand(B, T, D, generator=gen)
+        ins = [r(B, T, D, 2), torch.stack([mod * ang.cos(), mod * ang.sin()], -1), r(N, D, 2) if h0 else None]
+    else:
+        ins = [r(B, T, 2 * D), r(B, T, D), math.pi * torch.rand(D, generator=gen),
+               0.9 * torch.rand(D, generator=gen), r(N, 2 * D) if h0 else None]
+    ins = [t.to(dtype) if i < 2 else t for i, t in enumerate(ins)]  # data in dtype; theta, lb, h0 float32
+    return [None if t is None else t.to(device) for t in ins]
+
+
+def run(kind, ins, backend, reverse=False, cu=None):
+    if kind == "real":
+        return real_scan(ins[0], ins[1], ins[2], True, reverse, cu, backend)
+    if kind == "complex":
+        return complex_scan(ins[0], ins[1], ins[2], True, reverse, cu, backend)
+    c, f, theta, lb, h0 = ins
+    return hgru_scan(c, f, theta, lb, "silu", h0, True, reverse, cu, backend)
+
+
+def reference(kind, ins, reverse=False, cu=None):
+    ref = {"real": naive.real_scan_ref, "complex": naive.complex_scan_ref}.get(kind)
+    cu_cpu = None if cu is None else cu.cpu()
+    if ref is not None:
+        return ref(ins[0], ins[1], ins[2], True, reverse, cu_cpu)
+    c, f, theta, lb, h0 = ins
+    return naive.hgru_scan_ref(c, f, theta, lb, "silu", h0, True, reverse, cu_cpu)
+
+
+def outputs_and_grads(kind, ins, backend, reverse=False, cu=None, seed=1):
+    """(o, state, grads of every input given) after backpropagating fixed random cotangents."""
+    leaves = [None if t is None else t.detach().clone().requires_grad_() for t in ins]
+    o, ht = run(kind, leaves, backend, reverse, cu)
+    gen = torch.Generator().manual_seed(seed)
+    do = torch.randn(o.shape, generator=gen).to(o)
+    dht = torch.randn(ht.shape, generator=gen).to(ht)
+    torch.autograd.backward([o, ht], [do, dht])
+    return [o, ht] + [t.grad for t in leaves if t is not None]
+
+
+def widen(ins, dtype=torch.float64):
+    return [None if t is None else t.detach().cpu().to(dtype) for t in ins]

@@ -9,6 +9,8 @@ import torch
 import triton
 
 INTERPRET = os.environ.get("TRITON_INTERPRET") == "1"
+# HGRU_AUTOTUNE=0 launches GPU_TILES[0] instead of autotuning (tests: fewer compiles).
+AUTOTUNE = os.environ.get("HGRU_AUTOTUNE", "1") != "0"
 
 # Tiles tried by the autotuner on a GPU: (BT rows of time, BD channels, warps, pipeline stages).
 # Chosen from the sweep in benchmarks/NOTES.md; the interpreter uses one small tile instead.
@@ -24,12 +26,18 @@ def configs():
 
 
 def tuned(kernel, key):
-    """Autotuned kernel on a GPU; the plain kernel (tile passed by the caller) in the interpreter."""
-    return kernel if INTERPRET else triton.autotune(configs=configs(), key=key)(kernel)
+    """The kernel autotuned over GPU_TILES, or plain (tile passed by ``tile_args``)."""
+    return triton.autotune(configs=configs(), key=key)(kernel) if AUTOTUNE and not INTERPRET else kernel
 
 
 def tile_args():
-    return dict(zip(("BT", "BD"), INTERPRET_TILE)) if INTERPRET else {}
+    """Launch arguments for a plain kernel: one small tile in the interpreter, GPU_TILES[0] else."""
+    if INTERPRET:
+        return dict(zip(("BT", "BD"), INTERPRET_TILE))
+    if not AUTOTUNE:
+        bt, bd, w, s = GPU_TILES[0]
+        return dict(BT=bt, BD=bd, num_warps=w, num_stages=s)
+    return {}
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,0 +1,68 @@
+# Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
+"""Time the Hgru1d layer, forward + backward, and the share of time outside its four GEMMs (CUDA).
+
+    python benchmarks/bench_layer.py [--n 4096 --b 8 --d 1024]
+
+The GEMM time is that of the layer's four projections alone (input_proj d->2d, lambda_proj
+d->d, gate d->2d, out_proj 2d->d) on the same shapes, forward + backward with the input
+gradient; everything else (gating, the fused scan, LayerNorm, gating products) is "outside".
+Rows: float32, and bfloat16 autocast (the usual training setting).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from timing import environment, median_ms, require_cuda, table  # noqa: E402
+
+import hgru  # noqa: E402
+
+
+def gemms_only(layer, x, z):
+    return (layer.input_proj(x).sum() + layer.lambda_proj(x).sum() + layer.gate(x).sum()
+            + layer.out_proj(z).sum())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=4096)
+    ap.add_argument("--b", type=int, default=8)
+    ap.add_argument("--d", type=int, default=1024)
+    ap.add_argument("--causal", type=int, default=1)
+    args = ap.parse_args()
+    require_cuda()
+    print(environment(), flush=True)
+    n, b, d = args.n, args.b, args.d
+    layer = hgru.Hgru1d(d, causal=bool(args.causal)).cuda()
+    lb = torch.full((d,), 0.5, device="cuda")
+    x = torch.randn(n, b, d, device="cuda", requires_grad=True)
+    z = torch.randn(n, b, 2 * d, device="cuda", requires_grad=True)
+    dy = torch.randn(n, b, d, device="cuda")
+    params = list(layer.parameters())
+    rows = []
+    for name, dtype in (("fp32", None), ("bf16 autocast", torch.bfloat16)):
+        def run_layer():
+            with torch.autocast("cuda", dtype=dtype, enabled=dtype is not None):
+                y = layer(x, lb)
+            y.backward(dy.to(y.dtype))
+
+        def run_gemms():
+            with torch.autocast("cuda", dtype=dtype, enabled=dtype is not None):
+                s = gemms_only(layer, x, z)
+            s.backward()
+        t_layer = median_ms(run_layer, grad_to_none=params + [x])
+        t_gemm = median_ms(run_gemms, grad_to_none=params + [x, z])
+        row = {"layer": f"Hgru1d causal={bool(args.causal)}", "dtype": name, "n,b,d": f"{n},{b},{d}",
+               "fwd+bwd ms": f"{t_layer:.2f}", "GEMMs ms": f"{t_gemm:.2f}",
+               "outside GEMMs": f"{100 * (t_layer - t_gemm) / t_layer:.0f}%"}
+        print(row, flush=True)
+        rows.append(row)
+    print(table(rows, list(rows[0])))
+
+
+if __name__ == "__main__":
+    main()

@@ -23,7 +23,6 @@ def copy_bandwidth(gib: float = 2.0) -> float:
     src = torch.randn(n, device="cuda")
     dst = torch.empty_like(src)
     ms = median_ms(lambda: dst.copy_(src))
-    del src, dst
     return 2 * n * 4 / (ms * 1e-3)
 
 

@@ -18,7 +18,7 @@ TRITON_FLOATS = (torch.float16, torch.bfloat16, torch.float32)
 BACKENDS = ("auto", "triton", "torch")
 
 try:
-    import triton  # noqa: F401
+    import triton  # noqa: F401  (only whether it imports)
     TRITON_IMPORT_ERROR = None
 except Exception as err:  # pragma: no cover - depends on the platform
     TRITON_IMPORT_ERROR = err

@@ -55,11 +55,10 @@ def test_kernels_varlen(kind, reverse, h0):
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("reverse", [False, True], ids=["fwd", "rev"])
-@pytest.mark.parametrize("varlen", [False, True], ids=["dense", "varlen"])
-def test_kernels_full_look_back_walk(kind, reverse, varlen, monkeypatch):
-    """Tiles publish only aggregates, so every look-back composes them down to the first tile."""
-    monkeypatch.setattr(common, "FULL_WALK", True)
-    check(kind, 1 if varlen else 2, 63, 50, torch.float32, reverse, True, [0, 1, 20, 21, 63] if varlen else None)
+def test_kernels_time_split(kind, reverse, monkeypatch):
+    """The two-level path used when few (row, channel-block) programs exist: splits of 20 steps."""
+    monkeypatch.setattr(common, "FORCE_SPLIT_LEN", 20)
+    check(kind, 2, 63, 50, torch.float32, reverse, True, None)
 
 
 @pytest.mark.parametrize("kind", KINDS)

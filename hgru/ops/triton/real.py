@@ -1,8 +1,11 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
 """Triton kernels of the real recurrence h_t = g_t * h_{t-1} + x_t on the native [B, T, D] layout.
 
-Single pass with decoupled look-back (see ``common.py``). The state is float32 whatever the
-input dtype. The backward is the same scan run the other way over the gate shifted by one step:
+One program owns a block of BD channels of one sequence (and one time split) and walks time in
+tiles of BT rows: each tile is scanned from a zero state with ``tl.associative_scan`` and the
+carry from the previous tiles is added afterwards (h = B + A * carry), so only a [BD] FMA per
+tile waits on the previous tile. The state is float32 whatever the input.
+The backward is the same scan run the other way over the gate shifted by one step:
 a_t = do_t + g_{t+1} a_{t+1}; dx = a; dg_t = a_t h_{t-1}; dh0 = g_1 a_1.
 """
 from __future__ import annotations
@@ -12,7 +15,6 @@ import triton
 import triton.language as tl
 
 from . import common
-from .common import last_row, look_back, ticket
 
 
 @triton.jit
@@ -20,89 +22,122 @@ def _combine(a1, x1, a2, x2):
     return a1 * a2, x1 * a2 + x2
 
 
-@triton.jit(do_not_specialize=["s_d"])
-def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_ws, p_flag, p_cu, p_tiles, rows, T, D, s_b, s_t, s_d,
+@triton.jit
+def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, T, D, s_b, s_t, L, NSPLIT, s_agg,
                 BT: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr,
-                VARLEN: tl.constexpr, WALK: tl.constexpr):
-    i_row, i_c, i_d, NC = ticket(p_flag, p_tiles, rows, T, D, BT, BD, VARLEN)
+                VARLEN: tl.constexpr, SPLIT: tl.constexpr, AGG: tl.constexpr):
+    i_d, i_b, i_s = tl.program_id(0), tl.program_id(1), tl.program_id(2)
+    o_d = i_d * BD + tl.arange(0, BD)
+    m_d = o_d < D
     if VARLEN:
-        bos = tl.load(p_cu + i_row).to(tl.int64)
-        n = tl.load(p_cu + i_row + 1).to(tl.int64) - bos
+        bos = tl.load(p_cu + i_b).to(tl.int64)
+        n = tl.load(p_cu + i_b + 1).to(tl.int64) - bos
         base = bos * s_t
     else:
         n = T
-        base = i_row.to(tl.int64) * s_b
-    # tile rows in scan order: row r is step t1 + DIR * r (a reverse scan walks time backwards)
-    DIR: tl.constexpr = -1 if REVERSE else 1
-    t1 = n - 1 - i_c * BT if REVERSE else i_c * BT
-    o_r = tl.arange(0, BT)
-    o_t = t1 + DIR * o_r
-    o_d = i_d * BD + tl.arange(0, BD)
-    m_d = o_d < D
-    m = ((o_t >= 0) & (o_t < n))[:, None] & m_d[None, :]
-    offs = (DIR * o_r)[:, None] * s_t + (o_d * s_d)[None, :]
-    base += t1 * s_t
-    b_x = tl.load(p_x + base + offs, mask=m, other=0.).to(tl.float32)
-    b_g = tl.load(p_g + base + offs, mask=m, other=1.).to(tl.float32)
-    b_a, b_b = tl.associative_scan((b_g, b_x), 0, _combine)
+        base = i_b.to(tl.int64) * s_b
+    lo = i_s * L
+    hi = tl.minimum(lo + L, n)
     b_h = tl.zeros([BD], dtype=tl.float32)
-    if HAS_H0:
-        b_h = tl.load(p_h0 + i_row * D + o_d, mask=m_d, other=0.)
-    z = tl.zeros([BD], dtype=tl.float32)
-    b_h, _ = look_back(p_ws, p_flag, i_row, i_c, i_d, NC, D, rows, last_row(b_a), z,
-                       last_row(b_b), z, b_h, z, BD, False, WALK)
-    b_b += b_a * b_h[None, :]
-    tl.store(p_o + base + offs, b_b.to(p_o.dtype.element_ty), mask=m)
-    if (i_c + 1) * BT >= n:  # the tile holding the last step
-        tl.store(p_ht + i_row * D + o_d, last_row(b_b), mask=m_d)
+    if HAS_H0 and not AGG:
+        b_h = tl.load(p_h0 + i_b * D + o_d, mask=m_d, other=0.)
+    if SPLIT and not AGG:
+        n_pre = NSPLIT - 1 - i_s if REVERSE else i_s
+        for jj in range(n_pre):
+            j = NSPLIT - 1 - jj if REVERSE else jj
+            p_a = p_agg + (i_b * NSPLIT + j) * D + o_d
+            b_h = tl.load(p_a, mask=m_d, other=1.) * b_h + tl.load(p_a + s_agg, mask=m_d, other=0.)
+    o_r = tl.arange(0, BT)
+    row_out = (o_r == (0 if REVERSE else BT - 1))[:, None]
+    b_a = tl.full([BD], 1., dtype=tl.float32)
+    for k in range(tl.cdiv(hi - lo, BT)):
+        o_t = (hi - (k + 1) * BT + o_r) if REVERSE else (lo + k * BT + o_r)
+        m = ((o_t >= lo) & (o_t < hi))[:, None] & m_d[None, :]
+        offs = base + o_t.to(tl.int64)[:, None] * s_t + o_d[None, :]
+        b_x = tl.load(p_x + offs, mask=m, other=0.).to(tl.float32)
+        b_g = tl.load(p_g + offs, mask=m, other=1.).to(tl.float32)
+        # scan the tile from a zero state, then add the carry: the scan never waits on it
+        b_g, b_x = tl.associative_scan((b_g, b_x), 0, _combine, reverse=REVERSE)
+        b_gl = tl.sum(tl.where(row_out, b_g, 0.), 0)
+        b_xl = tl.sum(tl.where(row_out, b_x, 0.), 0)
+        if AGG:
+            b_a *= b_gl
+        else:
+            tl.store(p_o + offs, (b_x + b_g * b_h[None, :]).to(p_o.dtype.element_ty), mask=m)
+        b_h = b_xl + b_gl * b_h
+    if AGG:
+        p_a = p_agg + (i_b * NSPLIT + i_s) * D + o_d
+        tl.store(p_a, b_a, mask=m_d)
+        tl.store(p_a + s_agg, b_h, mask=m_d)
+    else:
+        tl.store(p_ht + i_b * D + o_d, b_h, mask=m_d & ((lo == 0) if REVERSE else (hi == n)))
 
 
-@triton.jit(do_not_specialize=["s_d"])
-def _bwd_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_ws, p_flag, p_cu, p_tiles, rows, T, D,
-                s_b, s_t, s_d, BT: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr,
-                HAS_DHT: tl.constexpr, VARLEN: tl.constexpr, WALK: tl.constexpr):
-    S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step; the adjoint runs against it
-    i_row, i_c, i_d, NC = ticket(p_flag, p_tiles, rows, T, D, BT, BD, VARLEN)
+@triton.jit
+def _bwd_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_agg, p_cu, T, D, s_b, s_t, L, NSPLIT,
+                s_agg, BT: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr,
+                HAS_DHT: tl.constexpr, VARLEN: tl.constexpr, SPLIT: tl.constexpr, AGG: tl.constexpr):
+    # The adjoint runs against the forward direction; S is the forward's time step.
+    S: tl.constexpr = -1 if REVERSE else 1
+    i_d, i_b, i_s = tl.program_id(0), tl.program_id(1), tl.program_id(2)
+    o_d = i_d * BD + tl.arange(0, BD)
+    m_d = o_d < D
     if VARLEN:
-        bos = tl.load(p_cu + i_row).to(tl.int64)
-        n = tl.load(p_cu + i_row + 1).to(tl.int64) - bos
+        bos = tl.load(p_cu + i_b).to(tl.int64)
+        n = tl.load(p_cu + i_b + 1).to(tl.int64) - bos
         base = bos * s_t
     else:
         n = T
-        base = i_row.to(tl.int64) * s_b
-    t1 = i_c * BT if REVERSE else n - 1 - i_c * BT  # tile rows in the adjoint's scan order
-    o_r = tl.arange(0, BT)
-    o_t = t1 - S * o_r
-    o_d = i_d * BD + tl.arange(0, BD)
-    m_d = o_d < D
-    m_t = (o_t >= 0) & (o_t < n)
-    m = m_t[:, None] & m_d[None, :]
-    offs = (-S * o_r)[:, None] * s_t + (o_d * s_d)[None, :]
-    base += t1 * s_t
-    m_n = (m_t & (o_t + S >= 0) & (o_t + S < n))[:, None] & m_d[None, :]
-    b_gn = tl.load(p_g + base + S * s_t + offs, mask=m_n, other=1.).to(tl.float32)
-    b_do = tl.load(p_do + base + offs, mask=m, other=0.).to(tl.float32)
-    b_a, b_b = tl.associative_scan((b_gn, b_do), 0, _combine)
+        base = i_b.to(tl.int64) * s_b
+    lo = i_s * L
+    hi = tl.minimum(lo + L, n)
     b_c = tl.zeros([BD], dtype=tl.float32)
-    if HAS_DHT:
-        b_c = tl.load(p_dht + i_row * D + o_d, mask=m_d, other=0.)
-    z = tl.zeros([BD], dtype=tl.float32)
-    b_c, _ = look_back(p_ws, p_flag, i_row, i_c, i_d, NC, D, rows, last_row(b_a), z,
-                       last_row(b_b), z, b_c, z, BD, False, WALK)
-    b_b += b_a * b_c[None, :]
-    edge = ((o_t - S < 0) | (o_t - S >= n))[:, None]
-    b_hp = tl.load(p_o + base - S * s_t + offs, mask=m & ~edge, other=0.).to(tl.float32)
-    if HAS_H0:
-        b_hp = tl.where(edge, tl.load(p_h0 + i_row * D + o_d, mask=m_d, other=0.)[None, :], b_hp)
-    tl.store(p_dx + base + offs, b_b.to(p_dx.dtype.element_ty), mask=m)
-    tl.store(p_dg + base + offs, (b_b * b_hp).to(p_dg.dtype.element_ty), mask=m)
-    if (i_c + 1) * BT >= n:  # the tile holding the first step: dh0 = g_1 a_1
-        t_e = n - 1 if REVERSE else 0
-        b_ge = tl.load(p_g + base + (t_e - t1) * s_t + o_d * s_d, mask=m_d, other=0.).to(tl.float32)
-        tl.store(p_dh0 + i_row * D + o_d, b_ge * last_row(b_b), mask=m_d)
+    if HAS_DHT and not AGG:
+        b_c = tl.load(p_dht + i_b * D + o_d, mask=m_d, other=0.)
+    if SPLIT and not AGG:
+        n_pre = i_s if REVERSE else NSPLIT - 1 - i_s
+        for jj in range(n_pre):
+            j = jj if REVERSE else NSPLIT - 1 - jj
+            p_a = p_agg + (i_b * NSPLIT + j) * D + o_d
+            b_c = tl.load(p_a, mask=m_d, other=1.) * b_c + tl.load(p_a + s_agg, mask=m_d, other=0.)
+    o_r = tl.arange(0, BT)
+    row_out = (o_r == (BT - 1 if REVERSE else 0))[:, None]
+    if HAS_H0 and not AGG:
+        b_h0 = tl.load(p_h0 + i_b * D + o_d, mask=m_d, other=0.)
+    b_a = tl.full([BD], 1., dtype=tl.float32)
+    for k in range(tl.cdiv(hi - lo, BT)):
+        o_t = (lo + k * BT + o_r) if REVERSE else (hi - (k + 1) * BT + o_r)
+        m_t = (o_t >= lo) & (o_t < hi)
+        m = m_t[:, None] & m_d[None, :]
+        offs = base + o_t.to(tl.int64)[:, None] * s_t + o_d[None, :]
+        m_n = (m_t & (o_t + S >= 0) & (o_t + S < n))[:, None] & m_d[None, :]
+        b_gn = tl.load(p_g + offs + S * s_t, mask=m_n, other=1.).to(tl.float32)
+        b_do = tl.load(p_do + offs, mask=m, other=0.).to(tl.float32)
+        b_gn, b_do = tl.associative_scan((b_gn, b_do), 0, _combine, reverse=not REVERSE)
+        b_gl = tl.sum(tl.where(row_out, b_gn, 0.), 0)
+        b_dl = tl.sum(tl.where(row_out, b_do, 0.), 0)
+        if AGG:
+            b_a *= b_gl
+        else:
+            b_do += b_gn * b_c[None, :]
+            edge = ((o_t - S < 0) | (o_t - S >= n))[:, None]
+            b_hp = tl.load(p_o + offs - S * s_t, mask=m & ~edge, other=0.).to(tl.float32)
+            if HAS_H0:
+                b_hp = tl.where(edge, b_h0[None, :], b_hp)
+            tl.store(p_dx + offs, b_do.to(p_dx.dtype.element_ty), mask=m)
+            tl.store(p_dg + offs, (b_do * b_hp).to(p_dg.dtype.element_ty), mask=m)
+        b_c = b_dl + b_gl * b_c
+    if AGG:
+        p_a = p_agg + (i_b * NSPLIT + i_s) * D + o_d
+        tl.store(p_a, b_a, mask=m_d)
+        tl.store(p_a + s_agg, b_c, mask=m_d)
+    else:
+        t0 = n - 1 if REVERSE else 0
+        b_g0 = tl.load(p_g + base + t0 * s_t + o_d, mask=m_d, other=0.).to(tl.float32)
+        tl.store(p_dh0 + i_b * D + o_d, b_g0 * b_c, mask=m_d & ((hi == n) if REVERSE else (lo == 0)))
 
 
-_KEY = ["D", "REVERSE", "VARLEN"]
+_KEY = ["D", "REVERSE", "VARLEN", "SPLIT", "AGG"]
 _fwd = common.tuned(_fwd_kernel, _KEY)
 _bwd = common.tuned(_bwd_kernel, _KEY)
 
@@ -112,6 +147,17 @@ def _same_layout(*ts):
     if all(t.stride() == ts[0].stride() for t in ts) and ts[0].stride(-1) == 1:
         return ts
     return tuple(t.contiguous() for t in ts)
+
+
+def _launch(kernel, args, rows, T, D, device, varlen, **flags):
+    n_split, L = common.split_plan(rows, T, D, device, varlen)
+    agg = torch.empty(2, rows, n_split, D, device=device, dtype=torch.float32) if n_split > 1 else None
+    g = common.grid(D, rows, n_split)
+    tail = dict(T=T, D=D, L=L, NSPLIT=n_split, s_agg=rows * n_split * D, VARLEN=varlen,
+                SPLIT=n_split > 1, **flags, **common.tile_args())
+    if n_split > 1:
+        kernel[g](*args(agg), **tail, AGG=True)
+    kernel[g](*args(agg), **tail, AGG=False)
 
 
 def scan_fwd(x, g, h0, cu_seqlens, reverse: bool):
@@ -124,8 +170,8 @@ def scan_fwd(x, g, h0, cu_seqlens, reverse: bool):
     rows = B if cu_seqlens is None else cu_seqlens.numel() - 1
     ht = torch.empty(rows, D, device=x.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
-    common.launch(_fwd, lambda ws, flag, tiles: (x, g, o, h0, ht, ws, flag, cu_seqlens, tiles), rows, T, D, x.device,
-            cu_seqlens, s_b=x.stride(0), s_t=x.stride(1), s_d=1, REVERSE=reverse, HAS_H0=h0 is not None)
+    _launch(_fwd, lambda agg: (x, g, o, h0, ht, agg, cu_seqlens), rows, T, D, x.device,
+            cu_seqlens is not None, s_b=x.stride(0), s_t=x.stride(1), REVERSE=reverse, HAS_H0=h0 is not None)
     return o, ht
 
 
@@ -137,10 +183,10 @@ def scan_bwd(g, o, do, dht, h0, cu_seqlens, reverse: bool):
     dx, dg = torch.empty_like(g), torch.empty_like(g)
     if dx.stride() != g.stride():
         g, o, do = g.contiguous(), o.contiguous(), do.contiguous()
-    dh0 = torch.empty(rows, D, device=g.device, dtype=torch.float32)
+    dh0 = torch.zeros(rows, D, device=g.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
     dht = None if dht is None else dht.float().contiguous()
-    common.launch(_bwd, lambda ws, flag, tiles: (g, o, do, dht, h0, dx, dg, dh0, ws, flag, cu_seqlens, tiles), rows,
-            T, D, g.device, cu_seqlens, s_b=g.stride(0), s_t=g.stride(1), s_d=1, REVERSE=reverse,
+    _launch(_bwd, lambda agg: (g, o, do, dht, h0, dx, dg, dh0, agg, cu_seqlens), rows, T, D, g.device,
+            cu_seqlens is not None, s_b=g.stride(0), s_t=g.stride(1), REVERSE=reverse,
             HAS_H0=h0 is not None, HAS_DHT=dht is not None)
     return dx, dg, dh0

@@ -7,6 +7,13 @@ import torch.nn.functional as F
 from torch import nn
 
 
+def layer_lower_bounds(lower_bounds: torch.Tensor, mode: str = "lm") -> torch.Tensor:
+    """``(L, d)`` bounds from the ``(L, d)`` parameter: see :class:`LowerBound` for the two modes."""
+    p = F.softmax(lower_bounds.float(), dim=0)
+    c = torch.cumsum(p, dim=0)
+    return c - c[:1] if mode == "lm" else c - p
+
+
 class LowerBound(nn.Module):
     """Learned, monotonically increasing lower bounds for the forget gates of ``num_layers`` layers.
 
@@ -34,9 +41,7 @@ class LowerBound(nn.Module):
         self.lower_bounds = nn.Parameter(torch.ones(num_layers, embed_dim))
 
     def forward(self) -> torch.Tensor:
-        p = F.softmax(self.lower_bounds.float(), dim=0)
-        c = torch.cumsum(p, dim=0)
-        return c - c[:1] if self.mode == "lm" else c - p
+        return layer_lower_bounds(self.lower_bounds, self.mode)
 
     def extra_repr(self) -> str:
         return f"num_layers={self.lower_bounds.shape[0]}, embed_dim={self.lower_bounds.shape[1]}, mode={self.mode!r}"

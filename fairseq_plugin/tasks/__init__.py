@@ -1,0 +1,1 @@
+# Copyright (c) 2026 The HGRN reproduction authors. MIT licence.

@@ -71,13 +71,15 @@ train_args=("$DATA_BIN" --user-dir fairseq_plugin --task language_modeling --arc
 [ "$DEVICE" = cpu ] && train_args+=(--cpu)
 # shellcheck disable=SC2206
 train_args+=($EXTRA_ARGS)
+say "fairseq-train ${train_args[*]}"
 if [ "$DEVICE" = cpu ] && [ "$GPUS" -gt 1 ]; then
   port=$(( 20000 + RANDOM % 20000 ))
   say "launching $GPUS CPU processes (gloo)"
   pids=()
   for rank in $(seq 0 $(( GPUS - 1 ))); do
     fairseq-train "${train_args[@]}" --distributed-world-size "$GPUS" --distributed-rank "$rank" \
-      --distributed-backend gloo --distributed-init-method "tcp://127.0.0.1:$port" --distributed-no-spawn &
+      --distributed-backend gloo --distributed-init-method "tcp://127.0.0.1:$port" --distributed-no-spawn \
+      --ddp-backend legacy_ddp &  # torch DDP on CPU refuses the device_ids fairseq passes
     pids+=($!)
   done
   for pid in "${pids[@]}"; do wait "$pid" || die "a training process failed (see $SAVE_DIR/train.log)"; done

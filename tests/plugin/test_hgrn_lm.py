@@ -1,0 +1,88 @@
+# Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
+"""The hgrn_lm fairseq model: registration, size, official names, incremental decoding."""
+import argparse
+import os
+
+import pytest
+import torch
+
+fairseq = pytest.importorskip("fairseq")
+from fairseq import utils  # noqa: E402
+from fairseq.data import Dictionary  # noqa: E402
+from fairseq.models import ARCH_MODEL_REGISTRY, MODEL_REGISTRY  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+utils.import_user_module(argparse.Namespace(user_dir=os.path.join(ROOT, "fairseq_plugin")))
+from fairseq_plugin.models.hgrn_lm import HgrnLanguageModel  # noqa: E402
+
+
+class _Task:
+    def __init__(self, n_words, tokens_per_sample=64):
+        d = Dictionary()
+        for i in range(n_words):
+            d.add_symbol(f"w{i}")
+        self.target_dictionary = self.source_dictionary = d
+        self.cfg = argparse.Namespace(tokens_per_sample=tokens_per_sample)
+        self.args = None
+
+
+def build(arch, n_words=100, **over):
+    args = argparse.Namespace(arch=arch, **over)
+    ARCH_MODEL_REGISTRY  # noqa: B018
+    from fairseq.models import ARCH_CONFIG_REGISTRY
+    ARCH_CONFIG_REGISTRY[arch](args)
+    return HgrnLanguageModel.build_model(args, _Task(n_words))
+
+
+def test_registered():
+    assert MODEL_REGISTRY["hgrn_lm"] is HgrnLanguageModel
+    assert ARCH_MODEL_REGISTRY["hgrn_lm_base"] is HgrnLanguageModel
+    assert ARCH_MODEL_REGISTRY["hgrn_lm_tiny"] is HgrnLanguageModel
+
+
+def test_base_size_and_official_names():
+    # GPT-2 BPE: fairseq's gpt2_bpe/dict.txt holds 50,260 entries; with 4 specials -> 50,264
+    model = build("hgrn_lm_base", n_words=50260)
+    n = sum(p.numel() for p in model.parameters())
+    assert len(model.decoder.dictionary) == 50264
+    assert 45.5e6 < n < 46.5e6, n  # paper: ~46M, 25.7M of them the tied embedding
+    assert model.decoder.embed_tokens.weight.numel() == 50264 * 512
+    keys = set(model.state_dict())
+    for k in ["decoder.lower_bounds", "decoder.embed_tokens.weight", "decoder.layer_norm.weight",
+              "decoder.layers.5.self_attn.hgru.input_proj.weight", "decoder.layers.5.self_attn.hgru.theta",
+              "decoder.layers.0.glu.l3.weight", "decoder.layers.0.self_attn_layer_norm.weight",
+              "decoder.layers.0.final_layer_norm.bias"]:
+        assert k in keys, k
+    assert model.decoder.output_projection.weight is model.decoder.embed_tokens.weight  # tied
+    assert tuple(model.decoder.lower_bounds.shape) == (6, 512)
+
+
+def test_incremental_decoding_equals_full_forward():
+    torch.manual_seed(0)
+    model = build("hgrn_lm_tiny", n_words=60, decoder_embed_dim=32).eval()
+    tokens = torch.randint(4, 64, (3, 17))
+    with torch.no_grad():
+        full = model(tokens)[0]
+        seen = []
+        hook = model.decoder.embed_tokens.register_forward_hook(lambda m, i, o: seen.append(i[0].shape[1]))
+        state, steps = {}, []
+        for t in range(tokens.shape[1]):
+            steps.append(model.decoder(tokens[:, : t + 1], incremental_state=state)[0][:, -1])
+        hook.remove()
+    assert seen == [1] * tokens.shape[1]  # each step embeds only the new token: O(1) per token
+    assert torch.allclose(torch.stack(steps, 1), full, atol=1e-5, rtol=1e-4)
+
+
+def test_incremental_prefill_and_beam_reorder():
+    torch.manual_seed(0)
+    model = build("hgrn_lm_tiny", n_words=60, decoder_embed_dim=32).eval()
+    tokens = torch.randint(4, 64, (3, 12))
+    order = torch.tensor([2, 0, 1])
+    with torch.no_grad():
+        state = {}
+        model.decoder(tokens[:, :7], incremental_state=state)  # prefill 7 tokens at once
+        model.decoder.reorder_incremental_state_scripting(state, order)  # as beam search does
+        reordered = tokens[order]
+        out = [model.decoder(reordered[:, : t + 1], incremental_state=state)[0][:, -1] for t in range(7, 12)]
+        want = model(reordered)[0][:, 7:]
+    assert torch.allclose(torch.stack(out, 1), want, atol=1e-5, rtol=1e-4)

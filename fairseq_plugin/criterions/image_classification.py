@@ -1,0 +1,47 @@
+# Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
+"""Cross-entropy on soft (mixup / cutmix / smoothed) or hard targets, with top-1 and top-5 accuracy."""
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from fairseq import metrics
+from fairseq.criterions import FairseqCriterion, register_criterion
+from fairseq.dataclass import FairseqDataclass
+
+
+@dataclass
+class ImageClassificationCriterionConfig(FairseqDataclass):
+    """No options: label smoothing and mixup are the task's (they shape the targets)."""
+
+
+@register_criterion("image_classification", dataclass=ImageClassificationCriterionConfig)
+class ImageClassificationCriterion(FairseqCriterion):
+    def forward(self, model, sample, reduce=True):
+        logits = model(**sample["net_input"]).float()
+        target = sample["target"]
+        if target.dim() == 2:  # soft targets from mixup / cutmix
+            loss = torch.sum(-target * F.log_softmax(logits, -1), -1).sum()
+            hard = target.argmax(-1)
+        else:
+            smoothing = getattr(self.task.cfg, "smoothing", 0.0) if model.training else 0.0
+            loss = F.cross_entropy(logits, target, reduction="sum", label_smoothing=smoothing)
+            hard = target
+        top5 = logits.topk(min(5, logits.shape[-1]), -1).indices
+        n = logits.shape[0]
+        log = {"loss": loss.data, "ntokens": n, "nsentences": n, "sample_size": n,
+               "correct1": (top5[:, 0] == hard).sum().item(), "correct5": (top5 == hard[:, None]).any(-1).sum().item()}
+        return loss, n, log
+
+    @staticmethod
+    def reduce_metrics(logging_outputs):
+        n = sum(log.get("sample_size", 0) for log in logging_outputs)
+        metrics.log_scalar("loss", sum(log.get("loss", 0) for log in logging_outputs) / max(n, 1), n, round=4)
+        for k in (1, 5):
+            metrics.log_scalar(f"_correct{k}", sum(log.get(f"correct{k}", 0) for log in logging_outputs))
+            metrics.log_scalar(f"_total{k}", n)
+        metrics.log_derived("acc1", lambda m: round(100 * m["_correct1"].sum / max(m["_total1"].sum, 1), 3))
+        metrics.log_derived("acc5", lambda m: round(100 * m["_correct5"].sum / max(m["_total5"].sum, 1), 3))
+
+    @staticmethod
+    def logging_outputs_can_be_summed():
+        return True

@@ -1,0 +1,2 @@
+# Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
+from . import deit_adamw  # noqa: F401

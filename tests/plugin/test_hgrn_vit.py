@@ -1,0 +1,108 @@
+# Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
+"""The image model and the image-classification task: sizes, names, patches, data checks, augmentation."""
+import argparse
+import os
+
+import pytest
+import torch
+
+pytest.importorskip("fairseq")
+pytest.importorskip("timm")
+from fairseq import utils  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+utils.import_user_module(argparse.Namespace(user_dir=os.path.join(ROOT, "fairseq_plugin")))
+from fairseq_plugin.models.hgrn_vit import Hgrn1dVit  # noqa: E402
+from fairseq_plugin.tasks.image_classification import ImageClassificationConfig, ImageClassificationTask  # noqa: E402
+
+
+@pytest.mark.parametrize("d,millions", [(192, 6.1), (384, 23.7)], ids=["tiny", "small"])
+def test_parameter_counts_match_the_paper(d, millions):
+    model = Hgrn1dVit(224, 14, 3, 1000, d, 12)
+    assert round(sum(p.numel() for p in model.parameters()) / 1e6, 1) == millions
+    keys = set(model.state_dict())
+    for k in ["to_patch_embedding.1.weight", "layers.11.token_mixer.theta_forward", "layers.0.token_mixer.theta_reverse",
+              "layers.0.feature_mixer.l1.weight", "layers.0.token_norm.weight", "head.1.weight", "lower_bounds"]:
+        assert k in keys, k
+
+
+def test_forward_shapes_and_patch_order():
+    einops = pytest.importorskip("einops")
+    torch.manual_seed(0)
+    model = Hgrn1dVit(28, 7, 3, 10, 16, 2)
+    img = torch.randn(2, 3, 28, 28)
+    assert model(img).shape == (2, 10)
+    official = einops.rearrange(img, "b c (h p1) (w p2) -> b (h w) (p1 p2 c)", p1=7, p2=7)
+    assert torch.equal(model.patches(img), official)
+
+
+def test_stochastic_depth_is_wired():
+    torch.manual_seed(0)
+    model = Hgrn1dVit(16, 4, 3, 5, 16, 4, drop_path_rate=0.5)
+    img = torch.randn(4, 3, 16, 16)
+    model.train()
+    assert not torch.allclose(model(img), model(img))
+    model.eval()
+    assert torch.equal(model(img), model(img))
+    assert Hgrn1dVit(16, 4, 3, 5, 16, 4).layers[3].drop_path.__class__.__name__ == "Identity"  # official default
+
+
+def test_bad_image_sizes():
+    with pytest.raises(ValueError, match="multiple of the patch size"):
+        Hgrn1dVit(30, 7)
+    with pytest.raises(ValueError, match="expected 28x28 images"):
+        Hgrn1dVit(28, 7, 3, 10, 16, 1)(torch.randn(1, 3, 32, 32))
+
+
+def make_folder(root, splits=("train", "val"), classes=("a", "b"), n=6, size=20):
+    from PIL import Image
+    import numpy as np
+    rng = np.random.default_rng(0)
+    for s in splits:
+        for c in classes:
+            os.makedirs(os.path.join(root, s, c), exist_ok=True)
+            for i in range(n):
+                Image.fromarray(rng.integers(0, 255, (size, size, 3), dtype=np.uint8)).save(
+                    os.path.join(root, s, c, f"{i}.png"))
+
+
+def task_for(root, **kw):
+    cfg = ImageClassificationConfig(data=str(root), img_size=16, **kw)
+    return ImageClassificationTask.setup_task(cfg)
+
+
+def test_layout_errors_say_what_is_expected(tmp_path):
+    with pytest.raises(FileNotFoundError, match="Expected layout.*prepare_image_data.py"):
+        task_for(tmp_path / "missing")
+    make_folder(tmp_path / "ok")
+    os.makedirs(tmp_path / "ok" / "val" / "c")
+    with pytest.raises(ValueError, match="empty class folders"):
+        task_for(tmp_path / "ok")
+    make_folder(tmp_path / "diff", splits=("train",), classes=("a", "b"))
+    make_folder(tmp_path / "diff", splits=("val",), classes=("a", "z"))
+    with pytest.raises(ValueError, match="class folders differ"):
+        task_for(tmp_path / "diff")
+    with pytest.raises(FileNotFoundError, match="CIFAR-10 python batches missing"):
+        task_for(tmp_path, dataset_format="cifar10")
+
+
+def test_augmentation_pipeline_and_repeated_augmentation(tmp_path):
+    make_folder(tmp_path, n=40)
+    task = task_for(tmp_path)
+    task.load_dataset("train")
+    task.load_dataset("valid")
+    train = task.datasets["train"]
+    batch = train.collater([train[i] for i in range(8)])
+    assert batch["net_input"]["image"].shape == (8, 3, 16, 16)
+    target = batch["target"]
+    assert target.shape == (8, 2) and torch.allclose(target.sum(-1), torch.ones(8))  # mixup soft targets
+    assert target.min() >= 0.1 / 2 - 1e-6  # label smoothing 0.1 over 2 classes
+    val = task.datasets["valid"]
+    assert val.collater([val[0], val[1]])["target"].dtype == torch.long
+    seen = []
+    for rank in range(2):
+        itr = task.get_batch_iterator(train, max_sentences=4, num_shards=2, shard_id=rank, epoch=1)
+        for b in itr.next_epoch_itr(shuffle=True):
+            seen += b["id"].tolist()
+    counts = torch.bincount(torch.tensor(seen), minlength=80)
+    assert counts.max() == 3 and (counts == 3).sum() >= 20  # each selected image three times, across ranks

@@ -73,7 +73,7 @@ say "dataset $DATASET ($n_train training images, $IMG px, patch $PATCH), arch $A
 
 mkdir -p "$SAVE_DIR"
 args=("$root" --user-dir fairseq_plugin --task image_classification --dataset-format "$format" --img-size "$IMG"
-  --arch "$ARCH" --patch-size "$PATCH" --drop-path-rate "$DROP_PATH" --criterion image_classification
+  --arch "$ARCH" --patch-size "$PATCH" --drop-path-rate "$DROP_PATH" --criterion classification
   --optimizer deit_adamw --weight-decay "$WEIGHT_DECAY" --lr "$LR" --lr-scheduler cosine
   --warmup-updates $(( per_epoch * WARMUP_EPOCHS )) --warmup-init-lr 1e-6 --min-lr 1e-5 --max-update "$TOTAL_UPDATES"
   --clip-norm 5 --batch-size "$BATCH" --seed "$SEED" --num-workers "$WORKERS" --best-checkpoint-metric acc1

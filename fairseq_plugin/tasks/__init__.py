@@ -1,2 +1,2 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
-from . import image_classification  # noqa: F401
+from . import image_classification, lra  # noqa: F401

@@ -3,8 +3,8 @@
 from .bihgru1d import BiHgru1d
 from .glu import GLU
 from .hgru1d import Hgru1d
-from .hgru2d import Hgru2d
+from .hgru2d import BiHgru2d, Hgru2d
 from .lower_bound import LowerBound, layer_lower_bounds
 from .real import HgruReal1d, HgruReal2d
 
-__all__ = ["Hgru1d", "BiHgru1d", "Hgru2d", "HgruReal1d", "HgruReal2d", "LowerBound", "layer_lower_bounds", "GLU"]
+__all__ = ["Hgru1d", "BiHgru1d", "Hgru2d", "BiHgru2d", "HgruReal1d", "HgruReal2d", "LowerBound", "layer_lower_bounds", "GLU"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 
+from torch import nn
+
 from ..ops import hgru_scan
-from .common import check_input
+from .common import check_input, theta_init
 from .hgru1d import Hgru1d
 
 
@@ -16,11 +18,14 @@ class Hgru2d(Hgru1d):
     ``batch_first`` the input is ``(b, h, w, d)``. Output has the input's shape.
     """
 
+    def _theta(self, reverse):
+        return self.theta
+
     def _axis_scan(self, c, f, lower_bound, act, reverse):
         """Scan along dim 0 of (h, w, b, .) tensors -> (h, w, b, 2d)."""
         H, W, B = f.shape[:3]
         c, f = c.reshape(H, W * B, -1).transpose(0, 1), f.reshape(H, W * B, -1).transpose(0, 1)
-        h, _ = hgru_scan(c, f, self.theta, lower_bound, act, reverse=reverse, backend=self.backend)
+        h, _ = hgru_scan(c, f, self._theta(reverse), lower_bound, act, reverse=reverse, backend=self.backend)
         return h.transpose(0, 1).reshape(H, W, B, -1)
 
     def forward(self, x, lower_bound=0.0):
@@ -41,3 +46,18 @@ class Hgru2d(Hgru1d):
 
     def step(self, *args, **kwargs):
         raise RuntimeError("Hgru2d has no step(): a 2-D scan has no single running state")
+
+
+class BiHgru2d(Hgru2d):
+    """Bidirectional :class:`Hgru2d` with one rotation per direction (official ``BiHgru2d``):
+    ``theta_forward`` for the forward scans along both axes, ``theta_reverse`` for the reverse ones."""
+
+    def __init__(self, embed_dim: int, act_fun="silu", bias: bool = True, batch_first: bool = False,
+                 backend: str = "auto"):
+        super().__init__(embed_dim, act_fun, causal=False, bias=bias, batch_first=batch_first, backend=backend)
+        del self.theta
+        self.theta_forward = nn.Parameter(theta_init(embed_dim))
+        self.theta_reverse = nn.Parameter(theta_init(embed_dim))
+
+    def _theta(self, reverse):
+        return self.theta_reverse if reverse else self.theta_forward

@@ -31,6 +31,7 @@ def official_keys(kind, d):
 
 
 LAYERS = {"Hgru1d": (hgru.Hgru1d, "complex"), "BiHgru1d": (hgru.BiHgru1d, "bi"), "Hgru2d": (hgru.Hgru2d, "complex"),
+          "BiHgru2d": (hgru.BiHgru2d, "bi"),
           "HgruReal1d": (hgru.HgruReal1d, "real"), "HgruReal2d": (hgru.HgruReal2d, "real")}
 
 
@@ -47,7 +48,7 @@ def test_official_state_dict_loads_strict(name):
     buf.seek(0)
     again = cls(D)
     again.load_state_dict(torch.load(buf, weights_only=True), strict=True)
-    x = torch.randn(*((3, 4, 2, D) if "2d" in name else (7, 2, D)))
+    x = torch.randn(*((3, 4, 2, D) if "2d" in name.lower() else (7, 2, D)))
     assert torch.equal(layer(x, 0.3), again(x, 0.3))
 
 
@@ -119,9 +120,10 @@ def test_batch_first_equals_sequence_first(backend):
         b.load_state_dict(a.state_dict())
         x = torch.randn(11, 3, D, device=DEVICE)
         assert rel(b(x.transpose(0, 1), 0.1).transpose(0, 1), a(x, 0.1)) < 1e-5
-    for cls in (hgru.Hgru2d, hgru.HgruReal2d):
-        a = cls(D, causal=False, backend=backend).to(DEVICE)
-        b = cls(D, causal=False, batch_first=True, backend=backend).to(DEVICE)
+    for cls in (hgru.Hgru2d, hgru.HgruReal2d, hgru.BiHgru2d):
+        kw = {} if cls is hgru.BiHgru2d else {"causal": False}
+        a = cls(D, backend=backend, **kw).to(DEVICE)
+        b = cls(D, batch_first=True, backend=backend, **kw).to(DEVICE)
         b.load_state_dict(a.state_dict())
         x = torch.randn(4, 5, 3, D, device=DEVICE)
         assert rel(b(x.permute(2, 0, 1, 3), 0.1).permute(1, 2, 0, 3), a(x, 0.1)) < 1e-5

@@ -1,5 +1,6 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
-"""Cross-entropy on soft (mixup / cutmix / smoothed) or hard targets, with top-1 and top-5 accuracy."""
+"""Cross-entropy on soft (mixup / cutmix / smoothed) or hard targets, with top-1 and top-5 accuracy
+(image classification and the LRA tasks)."""
 from dataclasses import dataclass
 
 import torch
@@ -10,12 +11,12 @@ from fairseq.dataclass import FairseqDataclass
 
 
 @dataclass
-class ImageClassificationCriterionConfig(FairseqDataclass):
+class ClassificationCriterionConfig(FairseqDataclass):
     """No options: label smoothing and mixup are the task's (they shape the targets)."""
 
 
-@register_criterion("image_classification", dataclass=ImageClassificationCriterionConfig)
-class ImageClassificationCriterion(FairseqCriterion):
+@register_criterion("classification", dataclass=ClassificationCriterionConfig)
+class ClassificationCriterion(FairseqCriterion):
     def forward(self, model, sample, reduce=True):
         logits = model(**sample["net_input"]).float()
         target = sample["target"]

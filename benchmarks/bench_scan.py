@@ -135,7 +135,7 @@ def main():
     bw = copy_bandwidth()
     print(f"copy bandwidth (read + write): {bw / 1e9:.0f} GB/s", flush=True)
     if args.sweep_t:
-        todo = [(op, "bf16", (max(1, 32768 // T), T, 1024)) for op in ("real", "complex", "hgru", "composed")
+        todo = [(op, "bf16", (max(1, 32768 // T), T, 1024)) for op in ("real", "complex", "hgru")
                 for T in (256, 1024, 4096, 16384, 65536)]
     else:
         todo = [t for t in TARGETS if args.ops is None or t[0] in args.ops]

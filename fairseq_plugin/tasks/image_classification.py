@@ -35,8 +35,6 @@ class ImageClassificationConfig(FairseqDataclass):
     no_repeated_aug: bool = field(default=False, metadata={"help": "disable timm's RepeatAugSampler (3 repeats)"})
     interpolation: str = field(default="bicubic", metadata={"help": "resize interpolation"})
     crop_pct: float = field(default=0.875, metadata={"help": "evaluation centre-crop fraction"})
-    num_workers_per_rank: int = field(default=8, metadata={"help": "DataLoader workers (fairseq --num-workers also works)"})
-    seed: int = field(default=1, metadata={"help": "data order seed"})
 
 
 class ImageDataset(FairseqDataset):
@@ -151,7 +149,7 @@ class ImageClassificationTask(FairseqTask):
         if not max_sentences:
             raise ValueError("image classification needs --batch-size (images per GPU and step)")
         train = dataset is self.datasets.get("train")
-        workers = num_workers or self.cfg.num_workers_per_rank
+        workers = num_workers  # fairseq's --num-workers
         if train:
             def batches(_dataset, ep):
                 if not self.cfg.no_repeated_aug:

@@ -1,12 +1,16 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
 """Time the Hgru1d layer, forward + backward, and the share of time outside its four GEMMs (CUDA).
 
-    python benchmarks/bench_layer.py [--n 4096 --b 8 --d 1024]
+    python benchmarks/bench_layer.py [--n 4096 --b 8 --d 1024] [--vit 256]
 
 The GEMM time is that of the layer's four projections alone (input_proj d->2d, lambda_proj
 d->d, gate d->2d, out_proj 2d->d) on the same shapes, forward + backward with the input
 gradient; everything else (gating, the fused scan, LayerNorm, gating products) is "outside".
 Rows: float32, and bfloat16 autocast (the usual training setting).
+
+``--vit BATCH`` adds the training throughput of the image models (``hgrn1d_vit_tiny`` / ``_small``,
+224 x 224, 1000 classes): forward, cross-entropy, backward and a fused AdamW step on a batch
+already on the GPU, so data loading and augmentation are excluded (needs fairseq and timm).
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import os
 import sys
 
 import torch
+import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from timing import environment, median_ms, require_cuda, table  # noqa: E402
@@ -27,12 +32,39 @@ def gemms_only(layer, x, z):
             + layer.out_proj(z).sum())
 
 
+def vit_rows(batch):
+    """Images/s of one training step of the image models at 224 x 224, fp32 and bf16 autocast."""
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from fairseq_plugin.models.hgrn_vit import Hgrn1dVit
+    rows = []
+    for arch, dim in (("hgrn1d_vit_tiny", 192), ("hgrn1d_vit_small", 384)):
+        net = Hgrn1dVit(embed_dim=dim).cuda()
+        opt = torch.optim.AdamW(net.parameters(), lr=1e-4, fused=True)
+        img = torch.randn(batch, 3, 224, 224, device="cuda")
+        y = torch.randint(0, 1000, (batch,), device="cuda")
+        for name, dtype in (("fp32", None), ("bf16 autocast", torch.bfloat16)):
+            def step():
+                with torch.autocast("cuda", dtype=dtype, enabled=dtype is not None):
+                    loss = F.cross_entropy(net(img), y)
+                loss.backward()
+                opt.step()
+                opt.zero_grad(set_to_none=True)
+            ms = median_ms(step, warmup=200, rep=1000)
+            row = {"model": arch, "params": f"{sum(p.numel() for p in net.parameters()) / 1e6:.2f}M",
+                   "dtype": name, "batch": batch, "step ms": f"{ms:.1f}", "images/s": f"{batch / ms * 1e3:.0f}"}
+            print(row, flush=True)
+            rows.append(row)
+        del net, opt
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=4096)
     ap.add_argument("--b", type=int, default=8)
     ap.add_argument("--d", type=int, default=1024)
     ap.add_argument("--causal", type=int, default=1)
+    ap.add_argument("--vit", type=int, default=0, metavar="BATCH", help="also time the image models' training step")
     args = ap.parse_args()
     require_cuda()
     print(environment(), flush=True)
@@ -62,6 +94,9 @@ def main():
         print(row, flush=True)
         rows.append(row)
     print(table(rows, list(rows[0])))
+    if args.vit:
+        rows = vit_rows(args.vit)
+        print(table(rows, list(rows[0])))
 
 
 if __name__ == "__main__":

@@ -81,11 +81,14 @@ def errors(op, ins):
     """Relative L2 errors of the output and every gradient against the float64 PyTorch path."""
     if op == "composed":
         return "-"
+    cotangent = []
+
     def grads(xs, backend):
         xs = [x.detach().clone().requires_grad_() for x in xs]
         out = call(op, xs, backend)
-        torch.manual_seed(1)
-        out.backward(torch.randn_like(out))
+        if not cotangent:  # one cotangent, drawn once, for both paths
+            cotangent.append(torch.randn(out.shape, device=out.device, generator=torch.Generator(out.device).manual_seed(1)))
+        out.backward(cotangent[0].to(out.dtype))
         return [out] + [x.grad for x in xs]
     got = grads(ins, "auto")
     want = grads([x.double() for x in ins], "torch")

@@ -67,25 +67,30 @@ train_args=("$DATA_BIN" --user-dir fairseq_plugin --task language_modeling --arc
   --warmup-updates "$WARMUP" --warmup-init-lr 1e-07 --tokens-per-sample "$TOKENS_PER_SAMPLE"
   --sample-break-mode none --max-tokens "$MAX_TOKENS" --batch-size "$per_step" --update-freq "$UPDATE_FREQ"
   --max-update "$MAX_UPDATE" --seed "$SEED" --save-dir "$SAVE_DIR" --no-epoch-checkpoints
-  --log-format json --log-interval "$LOG_INTERVAL" --log-file "$SAVE_DIR/train.log" "${prec[@]}")
+  --log-format json --log-interval "$LOG_INTERVAL" "${prec[@]}")
 [ "$DEVICE" = cpu ] && train_args+=(--cpu)
 # shellcheck disable=SC2206
 train_args+=($EXTRA_ARGS)
 say "fairseq-train ${train_args[*]}"
+# The console output, json records included, is appended to train.log (tracebacks too). Not
+# fairseq's --log-file: it adds a file handler at every epoch and validation, so each record was
+# written once more per epoch (ve-fairseq 0.12.3, fairseq/logging/progress_bar.py).
 if [ "$DEVICE" = cpu ] && [ "$GPUS" -gt 1 ]; then
   port=$(( 20000 + RANDOM % 20000 ))
-  say "launching $GPUS CPU processes (gloo)"
+  say "launching $GPUS CPU processes (gloo); ranks 1.. log to $SAVE_DIR/rank<N>.log"
+  gloo=(--distributed-world-size "$GPUS" --distributed-backend gloo --distributed-init-method "tcp://127.0.0.1:$port"
+    --distributed-no-spawn --ddp-backend legacy_ddp)  # torch DDP on CPU refuses the device_ids fairseq passes
   pids=()
-  for rank in $(seq 0 $(( GPUS - 1 ))); do
-    fairseq-train "${train_args[@]}" --distributed-world-size "$GPUS" --distributed-rank "$rank" \
-      --distributed-backend gloo --distributed-init-method "tcp://127.0.0.1:$port" --distributed-no-spawn \
-      --ddp-backend legacy_ddp &  # torch DDP on CPU refuses the device_ids fairseq passes
+  for rank in $(seq 1 $(( GPUS - 1 ))); do
+    fairseq-train "${train_args[@]}" "${gloo[@]}" --distributed-rank "$rank" > "$SAVE_DIR/rank$rank.log" 2>&1 &
     pids+=($!)
   done
-  for pid in "${pids[@]}"; do wait "$pid" || die "a training process failed (see $SAVE_DIR/train.log)"; done
+  fairseq-train "${train_args[@]}" "${gloo[@]}" --distributed-rank 0 2>&1 | tee -a "$SAVE_DIR/train.log" \
+    || die "training failed (see $SAVE_DIR/train.log)"
+  for pid in "${pids[@]}"; do wait "$pid" || die "a training process failed (see $SAVE_DIR/rank*.log)"; done
 else
   [ "$GPUS" -gt 1 ] && train_args+=(--distributed-world-size "$GPUS")
-  fairseq-train "${train_args[@]}"
+  fairseq-train "${train_args[@]}" 2>&1 | tee -a "$SAVE_DIR/train.log" || die "training failed (see $SAVE_DIR/train.log)"
 fi
 
 # 3. test perplexity ---------------------------------------------------------------------------

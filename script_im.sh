@@ -78,17 +78,18 @@ args=("$root" --user-dir fairseq_plugin --task image_classification --dataset-fo
   --warmup-updates $(( per_epoch * WARMUP_EPOCHS )) --warmup-init-lr 1e-6 --min-lr 1e-5 --max-update "$TOTAL_UPDATES"
   --clip-norm 5 --batch-size "$BATCH" --seed "$SEED" --num-workers "$WORKERS" --best-checkpoint-metric acc1
   --maximize-best-checkpoint-metric --save-dir "$SAVE_DIR" --no-epoch-checkpoints --log-format json
-  --log-interval 20 --log-file "$SAVE_DIR/train.log")
+  --log-interval 20)
 [ "$DEVICE" = cpu ] && args+=(--cpu)
 [ "$GPUS" -gt 1 ] && args+=(--distributed-world-size "$GPUS")
 # shellcheck disable=SC2206
 args+=($AUG_ARGS $EXTRA_ARGS)
 say "fairseq-train ${args[*]}"
-fairseq-train "${args[@]}"
+# console output (json records, tracebacks) appended to train.log; not --log-file (script_alm.sh says why)
+fairseq-train "${args[@]}" 2>&1 | tee -a "$SAVE_DIR/train.log" || die "training failed (see $SAVE_DIR/train.log)"
 
 python - "$SAVE_DIR/train.log" <<'EOF'
 import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1]) if l.startswith('{"') and '"valid_acc1"' in l]
+recs = [json.loads(l[l.index('{"'):]) for l in open(sys.argv[1]) if '{"' in l and '"valid_acc1"' in l]
 if not recs:
     print("[script_im] no validation records (validation disabled?)")
     sys.exit(0)

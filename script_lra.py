@@ -67,8 +67,8 @@ def train_args(task, s, data, save, gpus, seed, device):
             "--weight-decay", s["wd"], "--lr", s["lr"], "--lr-scheduler", "cosine", "--warmup-updates", s["warmup"],
             "--warmup-init-lr", 0, "--min-lr", 0, "--batch-size", s["batch"] // gpus, "--seed", seed,
             "--best-checkpoint-metric", "acc1", "--maximize-best-checkpoint-metric", "--save-dir", save,
-            "--no-epoch-checkpoints", "--log-format", "json", "--log-interval", 10, "--log-file",
-            os.path.join(save, "train.log"), "--num-workers", 2, "--required-batch-size-multiple", 1]
+            "--no-epoch-checkpoints", "--log-format", "json", "--log-interval", 10, "--num-workers", 2,
+            "--required-batch-size-multiple", 1]
     if s.get("max_update"):
         args += ["--max-update", s["max_update"], "--lr-period-updates", max(1, int(s["max_update"]) - s["warmup"])]
     else:
@@ -96,12 +96,14 @@ def run_task(task, args, device):
     cmd = ["fairseq-train"] + train_args(task, s, data, save, args.gpus, args.seed, device)
     log(f"{task}: " + " ".join(cmd))
     t0 = time.time()
-    with open(os.path.join(save, "stdout.log"), "w") as out:
+    # fairseq's console output, json records included, appended to train.log (not --log-file, which
+    # writes every record once more per epoch: script_alm.sh)
+    with open(os.path.join(save, "train.log"), "a") as out:
         rc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode
     if rc:
-        sys.exit(f"[script_lra] ERROR: {task} training failed (see {save}/stdout.log)")
+        sys.exit(f"[script_lra] ERROR: {task} training failed (see {save}/train.log)")
     with open(os.path.join(save, "train.log")) as f:
-        valid = [json.loads(line) for line in f if line.startswith('{"') and '"valid_acc1"' in line]
+        valid = [json.loads(line[line.index('{"'):]) for line in f if '{"' in line and '"valid_acc1"' in line]
     best_valid = max(float(r["valid_acc1"]) for r in valid)
     updates = int(valid[-1]["valid_num_updates"])
     test_cmd = ["fairseq-validate", data, "--user-dir", os.path.join(ROOT, "fairseq_plugin"), "--task", "lra",

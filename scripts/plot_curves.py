@@ -9,7 +9,8 @@ import sys
 
 def read(path):
     """{'train': [(update, loss)], 'valid': [(update, loss)]} from a fairseq json log (the
-    --log-file, whose lines are bare JSON, or console output with ``| valid | {...}`` lines)."""
+    --log-file, whose lines are bare JSON, or the console output the scripts keep as train.log,
+    whose lines end in the JSON record)."""
     curves = {"train": [], "valid": [], "train_epoch": []}
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
@@ -52,7 +53,7 @@ def main():
                 x, y = zip(*c[split])
                 ax.plot(x, y, style, label=f"{label} {split}", color=f"C{i}", alpha=0.9 if split == "valid" else 0.6)
     if not found:
-        sys.exit(f"no train/valid records in {args.logs}: train with --log-format json --log-file ...")
+        sys.exit(f"no train/valid records in {args.logs}: train with --log-format json")
     ax.set_xlabel("updates")
     ax.set_ylabel("loss (base 2)")
     ax.set_title(args.title)

@@ -22,9 +22,12 @@ def script(env, timeout=900):
 
 
 def losses(log):
+    """{update: loss} from the json records of a training log; each update must be logged once."""
     with open(log) as f:
-        recs = [json.loads(line) for line in f if line.startswith('{"')]
-    return {int(r["num_updates"]): float(r["loss"]) for r in recs if "loss" in r and "num_updates" in r}
+        recs = [json.loads(line[line.index('{"'):]) for line in f if '{"' in line]
+    pairs = [(int(r["num_updates"]), float(r["loss"])) for r in recs if "loss" in r and "num_updates" in r]
+    assert len({u for u, _ in pairs}) == len(pairs), f"records written more than once in {log}: {pairs}"
+    return dict(pairs)
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +65,11 @@ def test_resume_continues_with_the_same_loss(data_dir, tmp_path):
             "--dropout", "0", "--no-epoch-checkpoints", "--save-interval-updates", "3", "--seed", "3"]
 
     def train(save, n):
-        out = subprocess.run(["fairseq-train", *base, "--save-dir", str(save), "--max-update", str(n),
-                              "--log-file", str(save / "log.json")], capture_output=True, text=True, cwd=ROOT,
-                             timeout=600)
+        out = subprocess.run(["fairseq-train", *base, "--save-dir", str(save), "--max-update", str(n)],
+                             capture_output=True, text=True, cwd=ROOT, timeout=600)
         assert out.returncode == 0, out.stderr[-2000:]
+        with open(save / "log.json", "a") as f:
+            f.write(out.stdout + out.stderr)
     straight, resumed = tmp_path / "straight", tmp_path / "resumed"
     straight.mkdir()
     resumed.mkdir()

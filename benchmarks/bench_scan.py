@@ -18,6 +18,10 @@ States, theta and the lower bound are O(B D) and ignored. ``hgru`` is the fused 
 (projections in, h out); ``composed`` computes the same function from PyTorch ops and
 :func:`hgru.complex_scan`, as an unfused layer would. fwd+bwd is one forward and one backward
 through autograd; ratio = time / floor.
+
+Times are GPU times, the calls replayed from a CUDA graph; "eager" columns time the same calls
+from Python, as a training loop makes them: at small sizes the difference is the per-call
+overhead of the op (dispatch, checks, launches), not kernel time.
 """
 from __future__ import annotations
 
@@ -102,8 +106,9 @@ def bench(op, dtype_name, shape, bw, check=False):
     E = math.prod(shape)
     s = torch.finfo(dtype).bits // 8
     fwd_bytes, bwd_bytes = (k * E * s for k in BYTES[op])
-    with torch.no_grad():
-        t_fwd = median_ms(lambda: call(op, ins))
+    def fwd():
+        with torch.no_grad():
+            call(op, ins)
     leaves = [x.detach().clone().requires_grad_(x.dim() > 1) for x in ins]
     out = call(op, leaves)
     grad = torch.randn_like(out)
@@ -111,17 +116,20 @@ def bench(op, dtype_name, shape, bw, check=False):
 
     def fwd_bwd():
         call(op, leaves).backward(grad)
-    t_all = median_ms(fwd_bwd, grad_to_none=leaves)
+    t_fwd, t_fwd_eager = median_ms(fwd, graph=True), median_ms(fwd)
+    t_all, t_all_eager = median_ms(fwd_bwd, grad_to_none=leaves, graph=True), median_ms(fwd_bwd, grad_to_none=leaves)
     row = {"op": op, "dtype": dtype_name, "B,T,D": ",".join(map(str, shape)), "fwd ms": f"{t_fwd:.3f}",
            "fwd+bwd ms": f"{t_all:.3f}", "fwd GB/s": f"{fwd_bytes / t_fwd / 1e6:.0f}",
-           "fwd+bwd GB/s": f"{(fwd_bytes + bwd_bytes) / t_all / 1e6:.0f}"}
+           "fwd+bwd GB/s": f"{(fwd_bytes + bwd_bytes) / t_all / 1e6:.0f}", "eager fwd ms": f"{t_fwd_eager:.3f}",
+           "eager fwd+bwd ms": f"{t_all_eager:.3f}"}
     if op != "composed":
         f_fwd, f_all = fwd_bytes / bw * 1e3, (fwd_bytes + bwd_bytes) / bw * 1e3
         row.update({"fwd floor": f"{f_fwd:.3f}", "fwd ratio": f"{t_fwd / f_fwd:.2f}",
                     "fwd+bwd floor": f"{f_all:.3f}", "fwd+bwd ratio": f"{t_all / f_all:.2f}"})
     if check:
         row["rel err (out, grads)"] = errors(op, ins)
-    row.update({"_t_fwd": t_fwd, "_t_all": t_all, "_bytes_fwd": fwd_bytes, "_bytes_all": fwd_bytes + bwd_bytes})
+    row.update({"_t_fwd": t_fwd, "_t_all": t_all, "_t_fwd_eager": t_fwd_eager, "_t_all_eager": t_all_eager,
+                "_bytes_fwd": fwd_bytes, "_bytes_all": fwd_bytes + bwd_bytes})
     print(row, flush=True)
     return row
 
@@ -143,7 +151,8 @@ def main():
     else:
         todo = [t for t in TARGETS if args.ops is None or t[0] in args.ops]
     rows = [bench(op, dt, shape, bw, args.check) for op, dt, shape in todo]
-    cols = ["op", "dtype", "B,T,D", "fwd ms", "fwd floor", "fwd ratio", "fwd+bwd ms", "fwd+bwd floor", "fwd+bwd ratio"]
+    cols = ["op", "dtype", "B,T,D", "fwd ms", "fwd floor", "fwd ratio", "fwd+bwd ms", "fwd+bwd floor", "fwd+bwd ratio",
+            "eager fwd ms", "eager fwd+bwd ms"]
     if args.check:
         cols.append("rel err (out, grads)")
     print(table(rows, cols))

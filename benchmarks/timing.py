@@ -12,8 +12,12 @@ def require_cuda():
         raise SystemExit("the benchmarks time CUDA kernels: run them on a machine with an NVIDIA GPU")
 
 
-def median_ms(fn, grad_to_none=None, warmup=25, rep=100) -> float:
+def median_ms(fn, grad_to_none=None, warmup=25, rep=100, graph=False) -> float:
+    """Median time of ``fn`` in ms. ``graph=True`` replays it from a CUDA graph: GPU time without
+    the Python and launch overhead of each call (and without do_bench's L2 flush)."""
     import triton.testing
+    if graph:
+        return triton.testing.do_bench_cudagraph(fn, rep=rep, grad_to_none=grad_to_none, return_mode="median")
     return triton.testing.do_bench(fn, warmup=warmup, rep=rep, grad_to_none=grad_to_none, return_mode="median")
 
 

@@ -17,10 +17,13 @@ AUTOTUNE = os.environ.get("HGRU_AUTOTUNE", "0") == "1"
 # Tiles tried by the autotuner on a GPU: (BT rows of time, BD channels, warps, pipeline stages):
 # the best five of the sweep in benchmarks/NOTES.md. The interpreter uses one small tile instead.
 GPU_TILES = [(16, 64, 2, 1), (16, 16, 1, 1), (8, 64, 2, 1), (64, 64, 4, 1), (8, 128, 4, 1)]
-# Aim for this many programs per multiprocessor, splitting time when rows x channel blocks are
-# fewer: each program walks its tiles one after another, so latency is hidden only by having
-# many programs in flight (NOTES.md: 4.8x the floor unsplit at (8, 4096, 2048) bf16).
-PROGRAMS_PER_SM = 16
+# Time is split only when rows x channel blocks give fewer than SPLIT_BELOW programs per
+# multiprocessor, and then into enough splits for PROGRAMS_PER_SM. Measured on an H200 (NOTES.md,
+# real bf16): at 3.9 programs/SM (32, 1024, 1024) not splitting is 1.5x faster than 4 splits; at
+# 1.9/SM (8, 4096, 2048) 16 splits beat none by 17%, 2 splits lose to none everywhere; at 4
+# programs in all (1, 65536, 256) 256 splits are 56x faster than none.
+SPLIT_BELOW = 3
+PROGRAMS_PER_SM = 32
 INTERPRET_TILE = (16, 16)
 
 # Tests set this to force the two-level (time-split) path on small inputs.
@@ -52,8 +55,8 @@ def _sm_count(index: int) -> int:
 
 
 def split_plan(n_rows: int, T: int, D: int, device: torch.device, varlen: bool) -> tuple[int, int]:
-    """(number of time splits, split length). One split unless the (row, channel-block) grid is
-    too small to keep PROGRAMS_PER_SM programs on every multiprocessor: then time is cut into
+    """(number of time splits, split length). One split unless the (row, channel-block) grid has
+    fewer than SPLIT_BELOW programs per multiprocessor: then time is cut into enough
     splits scanned in two passes (the first writes each split's aggregate, the second folds the
     aggregates of the splits before it, then scans). The first pass re-reads the inputs."""
     if varlen:
@@ -64,8 +67,10 @@ def split_plan(n_rows: int, T: int, D: int, device: torch.device, varlen: bool) 
     if device.type != "cuda":
         return 1, T
     programs = n_rows * triton.cdiv(D, 64)
-    target = PROGRAMS_PER_SM * _sm_count(device.index if device.index is not None else torch.cuda.current_device())
-    want = min(triton.cdiv(target, programs), T // 256)
+    sms = _sm_count(device.index if device.index is not None else torch.cuda.current_device())
+    if programs >= SPLIT_BELOW * sms:
+        return 1, T
+    want = min(triton.cdiv(PROGRAMS_PER_SM * sms, programs), T // 256)
     if want <= 1:
         return 1, T
     L = triton.cdiv(triton.cdiv(T, want), 64) * 64

@@ -84,3 +84,11 @@ def test_strided_sequence_first_input():
 @pytest.mark.parametrize("shape", [(4, 2048, 1024), (1, 16384, 256)], ids=["4x2048x1024", "1x16384x256"])
 def test_realistic_sizes(kind, dtype, shape):
     check(kind, *shape, dtype, False, True, None, tol_scale=5.0)  # long T: more rounding to accumulate
+
+
+@pytest.mark.parametrize("B,T,D,splits", [(32, 1024, 1024, 1), (128, 256, 1024, 1), (8, 4096, 2048, 16),
+                                          (16, 1024, 1024, 4), (1, 65536, 256, 256), (4, 100, 64, 1)])
+def test_time_split_rule(B, T, D, splits):
+    """The split counts the H200 measurements chose (benchmarks/NOTES.md), on its 132 SMs."""
+    n, L = common.plan_splits(B * -(-D // 64), T, 132)
+    assert n == splits and (n - 1) * L < T <= n * L

@@ -66,8 +66,12 @@ def split_plan(n_rows: int, T: int, D: int, device: torch.device, varlen: bool) 
         return triton.cdiv(T, L), L
     if device.type != "cuda":
         return 1, T
-    programs = n_rows * triton.cdiv(D, 64)
-    sms = _sm_count(device.index if device.index is not None else torch.cuda.current_device())
+    return plan_splits(n_rows * triton.cdiv(D, 64), T,
+                       _sm_count(device.index if device.index is not None else torch.cuda.current_device()))
+
+
+def plan_splits(programs: int, T: int, sms: int) -> tuple[int, int]:
+    """split_plan's rule for ``programs`` (row, channel-block) programs on ``sms`` multiprocessors."""
     if programs >= SPLIT_BELOW * sms:
         return 1, T
     want = min(triton.cdiv(PROGRAMS_PER_SM * sms, programs), T // 256)

@@ -38,8 +38,12 @@ class HgrnLMConfig(FairseqDataclass):
     glu_multiple: int = field(default=2, metadata={"help": "GLU inner width = multiple x d (official: 2)"})
     glu_act: str = field(default="none", metadata={"help": "GLU activation; the official LM uses none"})
     hgru_act: str = field(default="silu", metadata={"help": "HGRU input/output-gate activation"})
-    bias: bool = field(default=True, metadata={"help": "biases in the HGRU projections (official: True)"})
-    share_decoder_input_output_embed: bool = field(default=True, metadata={"help": "tie output and input embeddings"})
+    no_bias: bool = field(default=False, metadata={"help": "drop the biases of the HGRU projections (official: biases)"})
+    # Optional: fairseq turns a bool field defaulting to True into a store_false flag, so the official
+    # command line's --share-decoder-input-output-embed would have untied the embeddings. Unset (None)
+    # means tied, as officially; the flag says the same.
+    share_decoder_input_output_embed: Optional[bool] = field(
+        default=None, metadata={"help": "tie the output projection to the input embedding (always, as officially)"})
     no_scale_embedding: bool = field(default=False, metadata={"help": "do not scale embeddings by sqrt(d)"})
     kernel_backend: str = field(default="auto", metadata={"help": "hgru scan backend: auto, triton or torch"})
     max_target_positions: Optional[int] = II("task.tokens_per_sample")
@@ -50,7 +54,7 @@ class HgruModule(nn.Module):
 
     def __init__(self, cfg: HgrnLMConfig):
         super().__init__()
-        self.hgru = Hgru1d(cfg.decoder_embed_dim, act_fun=cfg.hgru_act, causal=True, bias=cfg.bias,
+        self.hgru = Hgru1d(cfg.decoder_embed_dim, act_fun=cfg.hgru_act, causal=True, bias=not cfg.no_bias,
                            batch_first=True, backend=cfg.kernel_backend)
 
 
@@ -153,6 +157,7 @@ class HgrnLanguageModel(FairseqLanguageModel):
 
 def _architecture(cfg, **sizes):
     """Fill every field the command line left unset: ``sizes`` first, then the dataclass defaults."""
+    sizes.setdefault("share_decoder_input_output_embed", True)
     for f in fields(HgrnLMConfig):
         value = sizes.get(f.name, f.default)
         if not f.name.startswith("_") and safe_getattr(cfg, f.name, None) is None and not str(value).startswith("${"):

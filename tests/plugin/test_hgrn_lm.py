@@ -94,11 +94,9 @@ def test_command_line_keeps_embeddings_tied(flag, tmp_path):
     (fairseq makes a bool field defaulting to True a store_false flag: that cost 12.9M parameters
     on the demo vocabulary, 25.7M with GPT-2 BPE)."""
     from fairseq import options
-    from fairseq.dataclass.utils import convert_namespace_to_omegaconf
     parser = options.get_training_parser()
     args = options.parse_args_and_arch(parser, [str(tmp_path), "--user-dir", os.path.join(ROOT, "fairseq_plugin"),
                                                 "--task", "language_modeling", "--arch", "hgrn_lm_base", *flag])
-    cfg = convert_namespace_to_omegaconf(args)
-    model = HgrnLanguageModel.build_model(cfg.model, _Task(50260))
+    model = HgrnLanguageModel.build_model(args, _Task(50260))
     assert model.decoder.output_projection.weight is model.decoder.embed_tokens.weight
     assert 45.5e6 < sum(p.numel() for p in model.parameters()) < 46.5e6

@@ -54,7 +54,6 @@ def vit_rows(batch):
                    "dtype": name, "batch": batch, "step ms": f"{ms:.1f}", "images/s": f"{batch / ms * 1e3:.0f}"}
             print(row, flush=True)
             rows.append(row)
-        del net, opt
     return rows
 
 

@@ -16,13 +16,11 @@ import sys
 import torch
 import triton
 import triton.language as tl
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from timing import copy_bandwidth, environment, median_ms, require_cuda, table  # noqa: E402
 
-
-@triton.jit
-def _combine(a1, x1, a2, x2):
-    return a1 * a2, x1 * a2 + x2
+from hgru.ops.triton.real import _combine  # noqa: E402  (v1's combine, the body measured)
 
 
 @triton.jit(do_not_specialize=["s_d"])

@@ -13,11 +13,10 @@ Incremental decoding keeps one ``(batch, 2d)`` float32 state per layer in fairse
 
 import logging
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 import torch
-import torch.nn.functional as F
 from fairseq.dataclass import FairseqDataclass
 from fairseq.models import (FairseqIncrementalDecoder, FairseqLanguageModel, register_model,
                             register_model_architecture)
@@ -26,6 +25,8 @@ from omegaconf import II
 from torch import Tensor, nn
 
 from hgru import GLU, Hgru1d, layer_lower_bounds
+
+from .common import fill_architecture
 
 logger = logging.getLogger(__name__)
 
@@ -156,12 +157,7 @@ class HgrnLanguageModel(FairseqLanguageModel):
 
 
 def _architecture(cfg, **sizes):
-    """Fill every field the command line left unset: ``sizes`` first, then the dataclass defaults."""
-    sizes.setdefault("share_decoder_input_output_embed", True)
-    for f in fields(HgrnLMConfig):
-        value = sizes.get(f.name, f.default)
-        if not f.name.startswith("_") and safe_getattr(cfg, f.name, None) is None and not str(value).startswith("${"):
-            setattr(cfg, f.name, value)
+    fill_architecture(cfg, HgrnLMConfig, share_decoder_input_output_embed=True, **sizes)
 
 
 @register_model_architecture("hgrn_lm", "hgrn_lm_base")

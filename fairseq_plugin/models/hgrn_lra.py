@@ -10,15 +10,16 @@ gets P[0] + ... + P[k-1]. Retrieval encodes both documents with the same network
 [u, v, u * v, u - v] with a two-layer MLP, as the LRA reference models.
 """
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import torch
 from fairseq.dataclass import FairseqDataclass
 from fairseq.models import BaseFairseqModel, register_model, register_model_architecture
-from fairseq.utils import safe_getattr
 from torch import nn
 
 from hgru import GLU, BiHgru1d, BiHgru2d, Hgru1d, Hgru2d, layer_lower_bounds
+
+from .common import fill_architecture
 
 
 @dataclass
@@ -146,6 +147,4 @@ class HgrnLRAModel(BaseFairseqModel):
 @register_model_architecture("hgrn_lra", "hgrn_lra_listops")
 def hgrn_lra_listops(cfg):
     """The dataclass defaults: the official ListOps model (6 layers, d=32, GLU x1, synbatch on 2 GPUs)."""
-    for f in fields(HgrnLRAConfig):
-        if not f.name.startswith("_") and safe_getattr(cfg, f.name, None) is None:
-            setattr(cfg, f.name, f.default)
+    fill_architecture(cfg, HgrnLRAConfig)

@@ -11,17 +11,18 @@ Stochastic depth: the official model accepted ``drop_path_rate`` and never used 
 without; here it is wired (linearly increasing over blocks) and defaults to 0, the official
 behaviour.
 """
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import torch
 from fairseq.dataclass import FairseqDataclass
 from fairseq.models import BaseFairseqModel, register_model, register_model_architecture
-from fairseq.utils import safe_getattr
 from omegaconf import II
 from timm.layers import DropPath
 from torch import nn
 
 from hgru import GLU, BiHgru1d, Hgru1d, layer_lower_bounds
+
+from .common import fill_architecture
 
 
 class SimpleRMSNorm(nn.Module):
@@ -119,10 +120,7 @@ class HgrnViTModel(BaseFairseqModel):
 
 
 def _architecture(cfg, **sizes):
-    for f in fields(HgrnViTConfig):
-        value = sizes.get(f.name, f.default)
-        if not f.name.startswith("_") and safe_getattr(cfg, f.name, None) is None and not str(value).startswith("${"):
-            setattr(cfg, f.name, value)
+    fill_architecture(cfg, HgrnViTConfig, **sizes)
 
 
 @register_model_architecture("hgrn_vit", "hgrn1d_vit_tiny")

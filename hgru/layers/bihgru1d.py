@@ -2,9 +2,7 @@
 """``BiHgru1d``: bidirectional HGRU with a separate rotation per direction (the image models)."""
 from __future__ import annotations
 
-from torch import nn
-
-from .common import check_input, theta_init
+from .common import check_input, use_two_rotations
 from .hgru1d import Hgru1d
 
 
@@ -20,9 +18,7 @@ class BiHgru1d(Hgru1d):
     def __init__(self, embed_dim: int, act_fun="silu", bias: bool = True, batch_first: bool = False,
                  backend: str = "auto"):
         super().__init__(embed_dim, act_fun, causal=False, bias=bias, batch_first=batch_first, backend=backend)
-        del self.theta
-        self.theta_forward = nn.Parameter(theta_init(embed_dim))
-        self.theta_reverse = nn.Parameter(theta_init(embed_dim))
+        use_two_rotations(self, embed_dim)
 
     def forward(self, x, lower_bound=0.0):
         """``x`` (n, b, d) -> (n, b, d)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 ACTIVATIONS = {
     "silu": F.silu, "swish": F.silu, "relu": F.relu, "gelu": F.gelu, "elu": F.elu, "sigmoid": torch.sigmoid,
@@ -30,6 +31,13 @@ def fused_act(name) -> str | None:
 def theta_init(embed_dim: int) -> torch.Tensor:
     """Official rotation init 10000^(-2i/d), shaped (1, 1, d) like the official parameter."""
     return (10000 ** (-2 / embed_dim * torch.arange(embed_dim))).reshape(1, 1, -1)
+
+
+def use_two_rotations(layer: nn.Module, embed_dim: int) -> None:
+    """Replace ``layer.theta`` by the official bidirectional pair ``theta_forward``, ``theta_reverse``."""
+    del layer.theta
+    layer.theta_forward = nn.Parameter(theta_init(embed_dim))
+    layer.theta_reverse = nn.Parameter(theta_init(embed_dim))
 
 
 def check_input(x: torch.Tensor, embed_dim: int, ndim: int, layout: str) -> None:

@@ -2,11 +2,8 @@
 """``Hgru2d``: HGRU over a 2-D grid, scanning along height and along width (LRA image tasks)."""
 from __future__ import annotations
 
-
-from torch import nn
-
 from ..ops import hgru_scan
-from .common import check_input, theta_init
+from .common import check_input, use_two_rotations
 from .hgru1d import Hgru1d
 
 
@@ -55,9 +52,7 @@ class BiHgru2d(Hgru2d):
     def __init__(self, embed_dim: int, act_fun="silu", bias: bool = True, batch_first: bool = False,
                  backend: str = "auto"):
         super().__init__(embed_dim, act_fun, causal=False, bias=bias, batch_first=batch_first, backend=backend)
-        del self.theta
-        self.theta_forward = nn.Parameter(theta_init(embed_dim))
-        self.theta_reverse = nn.Parameter(theta_init(embed_dim))
+        use_two_rotations(self, embed_dim)
 
     def _theta(self, reverse):
         return self.theta_reverse if reverse else self.theta_forward

@@ -1,24 +1,22 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
-"""Tile sweep for the Triton kernels (the experiment behind common.GPU_TILES; see NOTES.md).
+"""Tile x time-split sweep for the Triton kernels: the measurement behind ``common.TILES`` and
+``common.split_plan`` (benchmarks/NOTES.md).
 
-    python benchmarks/sweep_tiles.py --json runs/sweep.json
+    python benchmarks/sweep_tiles.py --json runs/sweep.json [--families real complex hgru]
 
-Times each kernel's launcher (forward, backward) at one target shape for every tile in TILES,
-without autotuning, and prints the tiles sorted by time with the ratio to the bandwidth floor.
-``--pairs strided`` also times a variant of the complex kernels that loads (re, im) with two
-stride-2 loads instead of one [.., 2] load and tl.split (fewer registers, half-used sectors).
+For each kernel family, dtype and shape, times the forward and the backward launchers (GPU time,
+CUDA-graph replays) for every candidate tile and every split count in SPLITS ("rule" = what
+``split_plan`` picks), and prints each row with its ratio to the bandwidth floor, then the best
+row per (family, dtype, shape). Floors count the tensors each launcher must read and write once.
 """
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import sys
-import tempfile
 
-os.environ["HGRU_AUTOTUNE"] = "0"  # before hgru's kernels are imported: launch common.GPU_TILES[0]
-import torch  # noqa: E402
+import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from timing import copy_bandwidth, environment, median_ms, require_cuda, table  # noqa: E402
@@ -26,94 +24,95 @@ from timing import copy_bandwidth, environment, median_ms, require_cuda, table  
 from hgru.ops.triton import common, real  # noqa: E402
 from hgru.ops.triton import complex as cplx  # noqa: E402
 
-TILES = [(8, 64, 2, 1), (16, 32, 4, 1), (16, 64, 4, 1), (32, 32, 4, 1), (16, 128, 4, 1), (32, 64, 4, 1),
-         (64, 64, 4, 1), (16, 64, 2, 1), (32, 32, 2, 1), (16, 16, 1, 1), (64, 32, 4, 1), (16, 256, 8, 1),
-         (8, 128, 4, 1), (8, 256, 8, 1), (32, 128, 8, 1), (64, 64, 8, 1)]
-SPLIT_LOAD = ("    o2 = tl.expand_dims(offs, -1) + tl.arange(0, 2)\n"
-              "    return tl.split(tl.load(p + o2, mask=tl.expand_dims(mask, -1), other=0.).to(tl.float32))\n")
-STRIDED_LOAD = ("    return (tl.load(p + offs, mask=mask, other=0.).to(tl.float32),\n"
-                "            tl.load(p + offs + 1, mask=mask, other=0.).to(tl.float32))\n")
-SPLIT_STORE = ("    o2 = tl.expand_dims(offs, -1) + tl.arange(0, 2)\n"
-               "    tl.store(p + o2, tl.join(re, im).to(p.dtype.element_ty), mask=tl.expand_dims(mask, -1))\n")
-STRIDED_STORE = ("    tl.store(p + offs, re.to(p.dtype.element_ty), mask=mask)\n"
-                 "    tl.store(p + offs + 1, im.to(p.dtype.element_ty), mask=mask)\n")
+# candidate tiles (BT, BD, warps) per (family, element size); programs per SM as in common.TILES
+CANDIDATES = {
+    ("real", 2): [(8, 256, 1), (4, 256, 1), (16, 256, 1), (8, 512, 2), (16, 64, 2)],
+    ("real", 4): [(8, 128, 1), (4, 128, 1), (16, 128, 1), (16, 64, 2)],
+    ("complex", 2): [(8, 128, 1), (4, 128, 1), (8, 256, 2), (8, 64, 1), (16, 64, 2)],
+    ("complex", 4): [(4, 64, 1), (8, 64, 1), (4, 128, 2), (16, 64, 2)],
+    ("hgru", 2): [(16, 64, 2), (16, 16, 1), (8, 64, 2), (4, 128, 1)],
+    ("hgru", 4): [(4, 64, 1), (4, 128, 1), (16, 64, 2)],
+}
+SHAPES = {"real": [(8, 4096, 2048), (4, 16384, 1024), (16, 1024, 1024), (1, 65536, 256)],
+          "complex": [(8, 4096, 1024), (16, 1024, 512)], "hgru": [(8, 4096, 1024)]}
+SPLITS = ["rule", 1, 8, 16, 32, 64]
 
 
-def strided_variant():
-    src = open(cplx.__file__).read()
-    assert SPLIT_LOAD in src and SPLIT_STORE in src, "complex.py changed: update the sweep's patch"
-    src = src.replace(SPLIT_LOAD, STRIDED_LOAD).replace(SPLIT_STORE, STRIDED_STORE)
-    path = os.path.join(tempfile.mkdtemp(), "complex_strided.py")
-    with open(path, "w") as f:
-        f.write(src)
-    spec = importlib.util.spec_from_file_location("hgru.ops.triton.complex_strided", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+def cases(family, dtype, shape):
+    """(floor bytes fwd, floor bytes bwd, fwd closure, bwd closure)."""
+    gen = torch.Generator(device="cuda").manual_seed(0)
+    B, T, D = shape
 
-
-def cases(dtype, mods):
-    """(name, bytes fwd, bytes bwd, fwd closure, bwd closure) per kernel family."""
-    g = torch.Generator(device="cuda").manual_seed(0)
-    B, T, D = 8, 4096, 2048
-    x, gate = torch.randn(B, T, D, device="cuda", generator=g).to(dtype), (0.5 + 0.5 * torch.rand(B, T, D, device="cuda", generator=g)).to(dtype)
-    o, _ = real.scan_fwd(x, gate, None, None, False)
-    s = x.element_size()
-    out = [("real", 3 * x.numel() * s, 5 * x.numel() * s, lambda: real.scan_fwd(x, gate, None, None, False),
-            lambda: real.scan_bwd(gate, o, o, None, None, None, False))]
-    if dtype == torch.float32:
-        return out
-    D = 1024
-    xc = torch.randn(B, T, D, 2, device="cuda", generator=g).to(dtype)
-    gc = (0.7 * torch.randn(B, T, D, 2, device="cuda", generator=g)).to(dtype)
-    c, f = torch.randn(B, T, 2 * D, device="cuda", generator=g).to(dtype), torch.randn(B, T, D, device="cuda", generator=g).to(dtype)
-    th, lb = torch.rand(D, device="cuda", generator=g), 0.5 * torch.rand(D, device="cuda", generator=g)
-    E = B * T * D
-    for name, m in mods.items():
-        oc, _ = m.scan_fwd(xc, gc, None, None, False)
-        h, _ = m.hgru_fwd(c, f, th, lb, None, None, False, True)
-        out.append((f"complex/{name}", 6 * E * s, 10 * E * s, lambda m=m: m.scan_fwd(xc, gc, None, None, False),
-                    lambda m=m, oc=oc: m.scan_bwd(gc, oc, oc, None, None, None, False)))
-        out.append((f"hgru/{name}", 5 * E * s, 10 * E * s, lambda m=m: m.hgru_fwd(c, f, th, lb, None, None, False, True),
-                    lambda m=m, h=h: m.hgru_bwd(c, f, th, lb, h, h, None, None, None, False, True)))
-    return out
+    def rnd(*s, scale=1.0):
+        return (scale * torch.randn(*s, device="cuda", generator=gen)).to(dtype)
+    E, s = B * T * D, torch.empty((), dtype=dtype).element_size()
+    if family == "real":
+        x, g = rnd(B, T, D), (0.5 + 0.5 * torch.rand(B, T, D, device="cuda", generator=gen)).to(dtype)
+        o, _ = real.scan_fwd(x, g, None, None, False)
+        return 3 * E * s, 5 * E * s, lambda: real.scan_fwd(x, g, None, None, False), \
+            lambda: real.scan_bwd(g, o, o, None, None, None, False)
+    if family == "complex":
+        x, g = rnd(B, T, D, 2), rnd(B, T, D, 2, scale=0.7)
+        o, _ = cplx.scan_fwd(x, g, None, None, False)
+        return 6 * E * s, 10 * E * s, lambda: cplx.scan_fwd(x, g, None, None, False), \
+            lambda: cplx.scan_bwd(g, o, o, None, None, None, False)
+    c, f = rnd(B, T, 2 * D), rnd(B, T, D)
+    th, lb = torch.rand(D, device="cuda", generator=gen), 0.5 * torch.rand(D, device="cuda", generator=gen)
+    h, _ = cplx.hgru_fwd(c, f, th, lb, None, None, False, True)
+    return 5 * E * s, 10 * E * s, lambda: cplx.hgru_fwd(c, f, th, lb, None, None, False, True), \
+        lambda: cplx.hgru_bwd(c, f, th, lb, h, h, None, None, None, False, True)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--pairs", nargs="+", default=["split", "strided"], choices=["split", "strided"])
+    ap.add_argument("--families", nargs="+", default=["real", "complex", "hgru"], choices=list(SHAPES))
     ap.add_argument("--dtypes", nargs="+", default=["bf16", "fp32"], choices=["bf16", "fp32"])
+    ap.add_argument("--shapes", nargs="+", help="B,T,D shapes instead of the family's defaults")
+    ap.add_argument("--default-tile", action="store_true", help="only common.TILES' tile (split counts still swept)")
     ap.add_argument("--json")
     args = ap.parse_args()
     require_cuda()
     print(environment(), flush=True)
     bw = copy_bandwidth()
     print(f"copy bandwidth: {bw / 1e9:.0f} GB/s", flush=True)
-    mods = {"split": cplx, "strided": strided_variant()}
-    mods = {k: v for k, v in mods.items() if k in args.pairs}
     rows = []
-    for dt in args.dtypes:
-        dtype = {"bf16": torch.bfloat16, "fp32": torch.float32}[dt]
-        for name, b_fwd, b_bwd, fwd, bwd in cases(dtype, mods):
-            for tile in TILES:
-                common.GPU_TILES[0] = tile
-                row = {"kernel": name, "dtype": dt, "tile (BT,BD,warps,stages)": ",".join(map(str, tile))}
-                try:
-                    t_f, t_b = median_ms(fwd, rep=40), median_ms(bwd, rep=40)
-                    row.update({"fwd ms": round(t_f, 4), "fwd ratio": round(t_f / (b_fwd / bw * 1e3), 2),
-                                "bwd ms": round(t_b, 4), "bwd ratio": round(t_b / (b_bwd / bw * 1e3), 2)})
-                except Exception as err:  # a tile that does not compile or launch is reported, not fatal
-                    row["error"] = f"{type(err).__name__}: {str(err)[:80]}"
-                print(row, flush=True)
-                rows.append(row)
-    cols = ["kernel", "dtype", "tile (BT,BD,warps,stages)", "fwd ms", "fwd ratio", "bwd ms", "bwd ratio", "error"]
-    for key in ("fwd ms", "bwd ms"):
+    for family in args.families:
+        for dt in args.dtypes:
+            dtype = {"bf16": torch.bfloat16, "fp32": torch.float32}[dt]
+            key = (family, dtype.itemsize)
+            if key not in CANDIDATES:
+                continue
+            default = common.TILES[key]
+            shapes = [tuple(map(int, a.split(","))) for a in args.shapes] if args.shapes else SHAPES[family]
+            for shape in shapes:
+                b_fwd, b_bwd, fwd, bwd = cases(family, dtype, shape)
+                for tile in [default[:3]] if args.default_tile else CANDIDATES[key]:
+                    common.TILES[key] = (*tile, default[3])
+                    for ns in SPLITS:
+                        common.FORCE_SPLITS = None if ns == "rule" else ns
+                        picked = common.split_plan(*shape, common.tile(family, dtype), torch.device("cuda"), False)[0]
+                        if ns != "rule" and ns > shape[1] // 64:
+                            continue
+                        row = {"family": family, "dtype": dt, "B,T,D": ",".join(map(str, shape)),
+                               "tile": ",".join(map(str, tile)), "splits": f"{picked}" + (" (rule)" if ns == "rule" else "")}
+                        try:
+                            t_f, t_b = median_ms(fwd, warmup=5, rep=40, graph=True), median_ms(bwd, warmup=5, rep=40, graph=True)
+                            row.update({"fwd ms": round(t_f, 4), "fwd ratio": round(t_f / (b_fwd / bw * 1e3), 2),
+                                        "bwd ms": round(t_b, 4), "bwd ratio": round(t_b / (b_bwd / bw * 1e3), 2)})
+                        except Exception as err:  # a tile that does not compile or launch is reported, not fatal
+                            row["error"] = f"{type(err).__name__}: {str(err)[:80]}"
+                        print(row, flush=True)
+                        rows.append(row)
+                common.TILES[key] = default
+                common.FORCE_SPLITS = None
+    cols = ["family", "dtype", "B,T,D", "tile", "splits", "fwd ms", "fwd ratio", "bwd ms", "bwd ratio"]
+    for k in ("fwd ms", "bwd ms"):
         best = {}
         for r in rows:
-            k = (r["kernel"], r["dtype"])
-            if key in r and (k not in best or r[key] < best[k][key]):
-                best[k] = r
-        print(f"\nbest by {key}:\n" + table(list(best.values()), cols))
+            g = (r["family"], r["dtype"], r["B,T,D"])
+            if k in r and (g not in best or r[k] < best[g][k]):
+                best[g] = r
+        print(f"\nbest by {k}:\n" + table(list(best.values()), cols), flush=True)
     if args.json:
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
         with open(args.json, "w") as f:

@@ -9,44 +9,38 @@ import torch
 import triton
 
 INTERPRET = os.environ.get("TRITON_INTERPRET") == "1"
-# The kernels launch GPU_TILES[0]; HGRU_AUTOTUNE=1 autotunes over GPU_TILES instead. Off by default:
-# the tiles differ by a few percent (NOTES.md) while autotuning compiles every tile of every kernel
-# variant on first use, over a minute of a training run's start (measured on an H200).
-AUTOTUNE = os.environ.get("HGRU_AUTOTUNE", "0") == "1"
 
-# Tiles tried by the autotuner on a GPU: (BT rows of time, BD channels, warps, pipeline stages):
-# the best five of the sweep in benchmarks/NOTES.md. The interpreter uses one small tile instead.
-GPU_TILES = [(16, 64, 2, 1), (16, 16, 1, 1), (8, 64, 2, 1), (64, 64, 4, 1), (8, 128, 4, 1)]
-# Time is split only when rows x channel blocks give fewer than SPLIT_BELOW programs per
-# multiprocessor, and then into enough splits for PROGRAMS_PER_SM. Measured on an H200 (NOTES.md,
-# real bf16): at 3.9 programs/SM (32, 1024, 1024) not splitting is 1.5x faster than 4 splits; at
-# 1.9/SM (8, 4096, 2048) 16 splits beat none by 17%, 2 splits lose to none everywhere; at 4
-# programs in all (1, 65536, 256) 256 splits are 56x faster than none.
-SPLIT_BELOW = 3
-PROGRAMS_PER_SM = 32
+# Default launch per kernel family and input element size in bytes: (BT rows of time, BD channels,
+# warps, programs per SM to split time to). A warp's 16-byte vector loads cover 512 bytes of a
+# row, so when BD x element size (x 2 for the interleaved pairs of "complex") = 512 x warps, every
+# thread holds whole columns of the tile and the tile scan runs in registers without shuffles.
+# Measured by benchmarks/sweep_tiles.py on an H200 (NOTES.md, v4).
+TILES = {("real", 2): (16, 256, 1, 8), ("real", 4): (16, 128, 1, 16), ("complex", 2): (4, 128, 1, 16),
+         ("complex", 4): (4, 64, 1, 16), ("hgru", 2): (4, 128, 1, 8), ("hgru", 4): (4, 128, 1, 16)}
+# Time is split only when the (row, channel-block) programs' tiles hold fewer than SPLIT_BELOW_KB
+# of input per multiprocessor (one tile's loads are what a program has in flight; with more, one
+# pass streams at 1.0-1.6x the floor and a split only adds its second read), then into enough
+# splits for the tile's programs per SM, of at least MIN_SPLIT_LEN steps and at most MAX_SPLITS
+# (each program folds its predecessors' aggregates one by one).
+SPLIT_BELOW_KB = 24
+LOADED = {"real": 2, "complex": 4, "hgru": 3}  # input values read per (time step, channel)
+MIN_SPLIT_LEN = 64
+MAX_SPLITS = 256
 INTERPRET_TILE = (16, 16)
 
-# Tests set this to force the two-level (time-split) path on small inputs.
+# Tests set this to force the two-level (time-split) path on small inputs; sweeps set FORCE_SPLITS.
 FORCE_SPLIT_LEN: int | None = None
+FORCE_SPLITS: int | None = None
 
 
-def configs():
-    return [triton.Config({"BT": bt, "BD": bd}, num_warps=w, num_stages=s) for bt, bd, w, s in GPU_TILES]
-
-
-def tuned(kernel, key):
-    """The kernel autotuned over GPU_TILES, or plain (tile passed by ``tile_args``)."""
-    return triton.autotune(configs=configs(), key=key)(kernel) if AUTOTUNE and not INTERPRET else kernel
-
-
-def tile_args():
-    """Launch arguments for a plain kernel: one small tile in the interpreter, GPU_TILES[0] else."""
+def tile(family: str, dtype: torch.dtype) -> tuple[dict, int, float]:
+    """Launch arguments (BT, BD, num_warps) of ``family``'s kernels for inputs of ``dtype``, the
+    programs per SM that time splitting aims at, and the KB of input one tile loads."""
+    bt, bd, w, per_sm = TILES[family, dtype.itemsize]
     if INTERPRET:
-        return dict(zip(("BT", "BD"), INTERPRET_TILE))
-    if not AUTOTUNE:
-        bt, bd, w, s = GPU_TILES[0]
-        return dict(BT=bt, BD=bd, num_warps=w, num_stages=s)
-    return {}
+        bt, bd = INTERPRET_TILE
+    kb = bt * bd * dtype.itemsize * LOADED[family] / 1024
+    return dict(BT=bt, BD=bd, num_warps=w, num_stages=1), per_sm, kb
 
 
 @functools.lru_cache(maxsize=None)
@@ -54,9 +48,9 @@ def _sm_count(index: int) -> int:
     return torch.cuda.get_device_properties(index).multi_processor_count
 
 
-def split_plan(n_rows: int, T: int, D: int, device: torch.device, varlen: bool) -> tuple[int, int]:
-    """(number of time splits, split length). One split unless the (row, channel-block) grid has
-    fewer than SPLIT_BELOW programs per multiprocessor: then time is cut into enough
+def split_plan(n_rows: int, T: int, D: int, launch: tuple, device: torch.device, varlen: bool) -> tuple[int, int]:
+    """(number of time splits, split length) for ``launch`` = ``tile(...)``. One split unless the
+    (row, channel-block) grid holds too little in flight (SPLIT_BELOW_KB): then time is cut into enough
     splits scanned in two passes (the first writes each split's aggregate, the second folds the
     aggregates of the splits before it, then scans). The first pass re-reads the inputs."""
     if varlen:
@@ -64,22 +58,27 @@ def split_plan(n_rows: int, T: int, D: int, device: torch.device, varlen: bool) 
     if FORCE_SPLIT_LEN is not None:
         L = FORCE_SPLIT_LEN
         return triton.cdiv(T, L), L
+    if FORCE_SPLITS is not None:
+        L = triton.cdiv(T, FORCE_SPLITS)
+        return triton.cdiv(T, L), L
     if device.type != "cuda":
         return 1, T
-    return plan_splits(n_rows * triton.cdiv(D, 64), T,
+    args, per_sm, kb = launch
+    return plan_splits(n_rows * triton.cdiv(D, args["BD"]), T, per_sm, kb,
                        _sm_count(device.index if device.index is not None else torch.cuda.current_device()))
 
 
-def plan_splits(programs: int, T: int, sms: int) -> tuple[int, int]:
-    """split_plan's rule for ``programs`` (row, channel-block) programs on ``sms`` multiprocessors."""
-    if programs >= SPLIT_BELOW * sms:
+def plan_splits(programs: int, T: int, per_sm: int, tile_kb: float, sms: int) -> tuple[int, int]:
+    """split_plan's rule for ``programs`` (row, channel-block) programs whose tiles load
+    ``tile_kb`` each, on ``sms`` multiprocessors, splitting to ``per_sm`` programs per multiprocessor."""
+    if programs * tile_kb >= SPLIT_BELOW_KB * sms:
         return 1, T
-    want = min(triton.cdiv(PROGRAMS_PER_SM * sms, programs), T // 256)
-    if want <= 1:
+    want = min(triton.cdiv(per_sm * sms, programs), T // MIN_SPLIT_LEN, MAX_SPLITS)
+    if want < 3:  # two splits lost to none wherever measured (NOTES.md): the second read costs more
         return 1, T
-    L = triton.cdiv(triton.cdiv(T, want), 64) * 64
+    L = triton.cdiv(triton.cdiv(T, want), MIN_SPLIT_LEN) * MIN_SPLIT_LEN
     return triton.cdiv(T, L), L
 
 
-def grid(n_d: int, n_rows: int, n_split: int):
-    return lambda meta: (triton.cdiv(n_d, meta["BD"]), n_rows, n_split)
+def grid(n_d: int, BD: int, n_rows: int, n_split: int):
+    return (triton.cdiv(n_d, BD), n_rows, n_split)

@@ -42,6 +42,20 @@ def _load_pairs(p, offs, mask):
 
 
 @triton.jit
+def _load_tile(p, offs, mask):
+    """(re, im) [R, C] from interleaved pairs at flat offsets ``offs`` [R, 2C] (one contiguous,
+    vectorised load; an [R, C, 2] load would move one pair per instruction)."""
+    v = tl.load(p + offs, mask=mask, other=0.).to(tl.float32)
+    return tl.split(tl.reshape(v, (v.shape[0], v.shape[1] // 2, 2)))
+
+
+@triton.jit
+def _store_tile(p, offs, mask, re, im):
+    tl.store(p + offs, tl.reshape(tl.join(re, im), (re.shape[0], 2 * re.shape[1])).to(p.dtype.element_ty),
+             mask=mask)
+
+
+@triton.jit
 def _store_pairs(p, offs, mask, re, im):
     o2 = tl.expand_dims(offs, -1) + tl.arange(0, 2)
     tl.store(p + o2, tl.join(re, im).to(p.dtype.element_ty), mask=tl.expand_dims(mask, -1))
@@ -68,8 +82,9 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, 
     i_d, i_b, i_s = tl.program_id(0), tl.program_id(1), tl.program_id(2)
     o_d = i_d * BD + tl.arange(0, BD)
     m_d = o_d < D
-    GD: tl.constexpr = 1 if FUSED else 2  # channel stride of g / f
-    OD: tl.constexpr = 1 if FUSED else 2  # channel stride of o
+    o_c = i_d * 2 * BD + tl.arange(0, 2 * BD)  # element offsets of the block's (re, im) pairs
+    m_c = o_c < 2 * D
+    OD: tl.constexpr = 1 if FUSED else 2  # channel stride of the states
     if VARLEN:
         bos = tl.load(p_cu + i_b).to(tl.int64)
         n = tl.load(p_cu + i_b + 1).to(tl.int64) - bos
@@ -103,17 +118,17 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, 
         b_cos, b_sin = tl.cos(b_th)[None, :], tl.sin(b_th)[None, :]
         b_lb = tl.load(p_lb + o_d, mask=m_d, other=0.)[None, :]
     o_r = tl.arange(0, BT)
-    row_out = (o_r == (0 if REVERSE else BT - 1))[:, None]
+    row_out = (o_r == BT - 1)[:, None]
     b_pr = tl.full([BD], 1., dtype=tl.float32)
     b_pi = tl.zeros([BD], dtype=tl.float32)
     for k in range(tl.cdiv(hi - lo, BT)):
-        o_t = ((hi - (k + 1) * BT + o_r) if REVERSE else (lo + k * BT + o_r)).to(tl.int64)
-        m = ((o_t >= lo) & (o_t < hi))[:, None] & m_d[None, :]
-        o_x = o_t[:, None] * s_xt + o_d[None, :] * 2
-        o_g = o_t[:, None] * s_gt + o_d[None, :] * GD
-        o_o = o_t[:, None] * s_ot + o_d[None, :] * OD
-        b_xr, b_xi = _load_pairs(p_x, o_x, m)
+        o_t = ((hi - 1 - k * BT - o_r) if REVERSE else (lo + k * BT + o_r)).to(tl.int64)
+        m_t = (o_t >= lo) & (o_t < hi)
+        m = m_t[:, None] & m_d[None, :]
+        m2 = m_t[:, None] & m_c[None, :]
+        b_xr, b_xi = _load_tile(p_x, o_t[:, None] * s_xt + o_c[None, :], m2)
         if FUSED:
+            o_g = o_t[:, None] * s_gt + o_d[None, :]
             if SILU:
                 b_xr *= tl.sigmoid(b_xr)
                 b_xi *= tl.sigmoid(b_xi)
@@ -122,11 +137,11 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, 
             b_xi *= 1 - b_lam
             b_gr, b_gi = b_lam * b_cos, b_lam * b_sin
         else:
-            b_gr, b_gi = _load_pairs(p_g, o_g, m)
+            b_gr, b_gi = _load_tile(p_g, o_t[:, None] * s_gt + o_c[None, :], m2)
         b_gr = tl.where(m, b_gr, 1.)
         b_gi = tl.where(m, b_gi, 0.)
         # scan the tile from a zero state, then add the carry (h = B + A * carry)
-        b_gr, b_gi, b_xr, b_xi = tl.associative_scan((b_gr, b_gi, b_xr, b_xi), 0, _combine, reverse=REVERSE)
+        b_gr, b_gi, b_xr, b_xi = tl.associative_scan((b_gr, b_gi, b_xr, b_xi), 0, _combine)
         b_glr, b_gli = tl.sum(tl.where(row_out, b_gr, 0.), 0), tl.sum(tl.where(row_out, b_gi, 0.), 0)
         b_xlr, b_xli = tl.sum(tl.where(row_out, b_xr, 0.), 0), tl.sum(tl.where(row_out, b_xi, 0.), 0)
         if AGG:
@@ -135,10 +150,11 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, 
             b_xr += b_gr * b_hr[None, :] - b_gi * b_hi[None, :]
             b_xi += b_gr * b_hi[None, :] + b_gi * b_hr[None, :]
             if FUSED:
+                o_o = o_t[:, None] * s_ot + o_d[None, :]
                 tl.store(p_o + o_o, b_xr.to(p_o.dtype.element_ty), mask=m)
                 tl.store(p_o + o_o + D, b_xi.to(p_o.dtype.element_ty), mask=m)
             else:
-                _store_pairs(p_o, o_o, m, b_xr, b_xi)
+                _store_tile(p_o, o_t[:, None] * s_ot + o_c[None, :], m2, b_xr, b_xi)
         b_hr, b_hi = _cmul(b_glr, b_gli, b_hr, b_hi)
         b_hr += b_xlr
         b_hi += b_xli
@@ -165,7 +181,8 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
     i_d, i_b, i_s = tl.program_id(0), tl.program_id(1), tl.program_id(2)
     o_d = i_d * BD + tl.arange(0, BD)
     m_d = o_d < D
-    GD: tl.constexpr = 1 if FUSED else 2
+    o_c = i_d * 2 * BD + tl.arange(0, 2 * BD)
+    m_c = o_c < 2 * D
     OD: tl.constexpr = 1 if FUSED else 2
     if VARLEN:
         bos = tl.load(p_cu + i_b).to(tl.int64)
@@ -207,29 +224,34 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
         b_dth = tl.zeros([BD], dtype=tl.float32)
         b_dlb = tl.zeros([BD], dtype=tl.float32)
     o_r = tl.arange(0, BT)
-    row_out = (o_r == (BT - 1 if REVERSE else 0))[:, None]
+    row_out = (o_r == BT - 1)[:, None]
     b_pr = tl.full([BD], 1., dtype=tl.float32)
     b_pi = tl.zeros([BD], dtype=tl.float32)
     for k in range(tl.cdiv(hi - lo, BT)):
-        o_t = ((lo + k * BT + o_r) if REVERSE else (hi - (k + 1) * BT + o_r)).to(tl.int64)
+        o_t = ((lo + k * BT + o_r) if REVERSE else (hi - 1 - k * BT - o_r)).to(tl.int64)
         m_t = (o_t >= lo) & (o_t < hi)
         m = m_t[:, None] & m_d[None, :]
-        m_n = (m_t & (o_t + S >= 0) & (o_t + S < n))[:, None] & m_d[None, :]
-        o_x = o_t[:, None] * s_xt + o_d[None, :] * 2
-        o_g = o_t[:, None] * s_gt + o_d[None, :] * GD
-        o_o = o_t[:, None] * s_ot + o_d[None, :] * OD
+        m_tn = m_t & (o_t + S >= 0) & (o_t + S < n)
+        m_n = m_tn[:, None] & m_d[None, :]
+        m2 = m_t[:, None] & m_c[None, :]
+        o_x = o_t[:, None] * s_xt + o_c[None, :]
+        if FUSED:
+            o_g = o_t[:, None] * s_gt + o_d[None, :]
+            o_o = o_t[:, None] * s_ot + o_d[None, :]
+        else:
+            o_g = o_t[:, None] * s_gt + o_c[None, :]
+            o_o = o_t[:, None] * s_ot + o_c[None, :]
         if FUSED:
             b_lam, _ = _lambda(tl.load(p_g + o_g + S * s_gt, mask=m_n, other=0.).to(tl.float32), b_lb)
             b_gr, b_gi = b_lam * b_cos, b_lam * b_sin
             b_dr = tl.load(p_do + o_o, mask=m, other=0.).to(tl.float32)
             b_di = tl.load(p_do + o_o + D, mask=m, other=0.).to(tl.float32)
         else:
-            b_gr, b_gi = _load_pairs(p_g, o_g + S * s_gt, m_n)
-            b_dr, b_di = _load_pairs(p_do, o_o, m)
+            b_gr, b_gi = _load_tile(p_g, o_g + S * s_gt, m_tn[:, None] & m_c[None, :])
+            b_dr, b_di = _load_tile(p_do, o_o, m2)
         b_gr = tl.where(m_n, b_gr, 1.)
         b_gi = tl.where(m_n, -b_gi, 0.)
-        b_gr, b_gi, b_dr, b_di = tl.associative_scan((b_gr, b_gi, b_dr, b_di), 0, _combine,
-                                                     reverse=not REVERSE)
+        b_gr, b_gi, b_dr, b_di = tl.associative_scan((b_gr, b_gi, b_dr, b_di), 0, _combine)
         b_glr, b_gli = tl.sum(tl.where(row_out, b_gr, 0.), 0), tl.sum(tl.where(row_out, b_gi, 0.), 0)
         b_dlr, b_dli = tl.sum(tl.where(row_out, b_dr, 0.), 0), tl.sum(tl.where(row_out, b_di, 0.), 0)
         if AGG:
@@ -242,7 +264,7 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
                 b_hr = tl.load(p_o + o_o - S * s_ot, mask=m & ~edge, other=0.).to(tl.float32)
                 b_hi = tl.load(p_o + o_o - S * s_ot + D, mask=m & ~edge, other=0.).to(tl.float32)
             else:
-                b_hr, b_hi = _load_pairs(p_o, o_o - S * s_ot, m & ~edge)
+                b_hr, b_hi = _load_tile(p_o, o_o - S * s_ot, m2 & ~edge)
             if HAS_H0:
                 b_hr = tl.where(edge, b_h0r[None, :], b_hr)
                 b_hi = tl.where(edge, b_h0i[None, :], b_hi)
@@ -250,7 +272,7 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
             b_ggr = b_dr * b_hr + b_di * b_hi
             b_ggi = b_di * b_hr - b_dr * b_hi
             if FUSED:
-                b_xr, b_xi = _load_pairs(p_x, o_x, m)
+                b_xr, b_xi = _load_tile(p_x, o_x, m2)
                 b_lam, b_s = _lambda(tl.load(p_g + o_g, mask=m, other=0.).to(tl.float32), b_lb)
                 if SILU:
                     b_sr, b_si = tl.sigmoid(b_xr), tl.sigmoid(b_xi)
@@ -261,11 +283,11 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
                 b_dlam = b_ggr * b_cos + b_ggi * b_sin - b_dr * b_ur - b_di * b_ui
                 b_dth += tl.sum(tl.where(m, b_lam * (b_ggi * b_cos - b_ggr * b_sin), 0.), 0)
                 b_dlb += tl.sum(tl.where(m, b_dlam * (1 - b_s), 0.), 0)
-                _store_pairs(p_dx, o_x, m, (1 - b_lam) * b_dr * b_jr, (1 - b_lam) * b_di * b_ji)
+                _store_tile(p_dx, o_x, m2, (1 - b_lam) * b_dr * b_jr, (1 - b_lam) * b_di * b_ji)
                 tl.store(p_dg + o_g, (b_dlam * (1 - b_lb) * b_s * (1 - b_s)).to(p_dg.dtype.element_ty), mask=m)
             else:
-                _store_pairs(p_dx, o_x, m, b_dr, b_di)
-                _store_pairs(p_dg, o_g, m, b_ggr, b_ggi)
+                _store_tile(p_dx, o_x, m2, b_dr, b_di)
+                _store_tile(p_dg, o_g, m2, b_ggr, b_ggi)
         b_cr, b_ci = _cmul(b_glr, b_gli, b_cr, b_ci)
         b_cr += b_dlr
         b_ci += b_dli
@@ -293,11 +315,6 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
             _store_pairs(p_dh0, o_st, m_start, b_hr, b_hi)
 
 
-_KEY = ["D", "REVERSE", "VARLEN", "SPLIT", "AGG", "FUSED"]
-_fwd = common.tuned(_fwd_kernel, _KEY)
-_bwd = common.tuned(_bwd_kernel, _KEY)
-
-
 def _dense(*ts):
     """Contiguous copies unless every tensor already has a unit-stride (pairs: (.., 2, 1)) inner layout."""
     return tuple(t if t.stride(-1) == 1 and (t.dim() < 4 or t.stride(-2) == 2) else t.contiguous() for t in ts)
@@ -308,16 +325,20 @@ def _empty_like(t):
     return out if out.stride() == t.stride() else None
 
 
-def _launch(kernel, args, rows, T, D, device, varlen, **flags):
-    n_split, L = common.split_plan(rows, T, D, device, varlen)
+def _plan(family, rows, T, D, dtype, device, varlen):
+    launch = common.tile(family, dtype)
+    return (*common.split_plan(rows, T, D, launch, device, varlen), launch[0])
+
+
+def _launch(kernel, args, plan, rows, T, D, device, varlen, **flags):
+    n_split, L, tile = plan
     agg = torch.empty(2, rows, n_split, D, 2, device=device, dtype=torch.float32) if n_split > 1 else None
-    grid = common.grid(D, rows, n_split)
+    grid = common.grid(D, tile["BD"], rows, n_split)
     tail = dict(T=T, D=D, L=L, NSPLIT=n_split, s_agg=rows * n_split * D * 2, VARLEN=varlen,
-                SPLIT=n_split > 1, **flags, **common.tile_args())
+                SPLIT=n_split > 1, **flags, **tile)
     if n_split > 1:
         kernel[grid](*args(agg), **tail, AGG=True)
     kernel[grid](*args(agg), **tail, AGG=False)
-    return n_split
 
 
 def _strides(x, g, o):
@@ -340,7 +361,8 @@ def scan_fwd(x, g, h0, cu_seqlens, reverse: bool):
     rows = _rows(B, cu_seqlens)
     ht = torch.empty(rows, D, 2, device=x.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
-    _launch(_fwd, lambda agg: (x, g, o, h0, ht, agg, cu_seqlens, None, None), rows, T, D, x.device,
+    _launch(_fwd_kernel, lambda agg: (x, g, o, h0, ht, agg, cu_seqlens, None, None),
+            _plan("complex", rows, T, D, x.dtype, x.device, cu_seqlens is not None), rows, T, D, x.device,
             cu_seqlens is not None, **_strides(x, g, o), REVERSE=reverse, HAS_H0=h0 is not None,
             FUSED=False, SILU=False)
     return o, ht
@@ -361,8 +383,9 @@ def scan_bwd(g, o, do, dht, h0, cu_seqlens, reverse: bool):
     dh0 = torch.zeros(rows, D, 2, device=g.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
     dht = None if dht is None else dht.float().contiguous()
-    _launch(_bwd, lambda agg: (None, g, o, do, dht, h0, dx, dg, dh0, None, None, agg, cu_seqlens, None, None),
-            rows, T, D, g.device, cu_seqlens is not None, **_strides(dx, g, o), REVERSE=reverse,
+    _launch(_bwd_kernel, lambda agg: (None, g, o, do, dht, h0, dx, dg, dh0, None, None, agg, cu_seqlens, None, None),
+            _plan("complex", rows, T, D, g.dtype, g.device, cu_seqlens is not None), rows, T, D, g.device,
+            cu_seqlens is not None, **_strides(dx, g, o), REVERSE=reverse,
             HAS_H0=h0 is not None, HAS_DHT=dht is not None, FUSED=False, SILU=False)
     return dx, dg, dh0
 
@@ -379,7 +402,8 @@ def hgru_fwd(c, f, theta, lb, h0, cu_seqlens, reverse: bool, silu: bool):
     ht = torch.empty(rows, 2 * D, device=c.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
     theta, lb = theta.float().contiguous(), lb.float().contiguous()
-    _launch(_fwd, lambda agg: (c, f, h, h0, ht, agg, cu_seqlens, theta, lb), rows, T, D, c.device,
+    _launch(_fwd_kernel, lambda agg: (c, f, h, h0, ht, agg, cu_seqlens, theta, lb),
+            _plan("hgru", rows, T, D, c.dtype, c.device, cu_seqlens is not None), rows, T, D, c.device,
             cu_seqlens is not None, **_strides(c, f, h), REVERSE=reverse, HAS_H0=h0 is not None,
             FUSED=True, SILU=silu)
     return h, ht
@@ -396,14 +420,15 @@ def hgru_bwd(c, f, theta, lb, h, dh, dht, h0, cu_seqlens, reverse: bool, silu: b
         dc, df = torch.empty_like(c), torch.empty_like(f)
     B, T, D = f.shape
     rows = _rows(B, cu_seqlens)
-    n_split, _ = common.split_plan(rows, T, D, c.device, cu_seqlens is not None)
+    plan = _plan("hgru", rows, T, D, c.dtype, c.device, cu_seqlens is not None)
+    n_split = plan[0]
     dth = torch.empty(rows * n_split, D, device=c.device, dtype=torch.float32)
     dlb = torch.empty_like(dth)
     dh0 = torch.zeros(rows, 2 * D, device=c.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
     dht = None if dht is None else dht.float().contiguous()
     theta, lb = theta.float().contiguous(), lb.float().contiguous()
-    _launch(_bwd, lambda agg: (c, f, h, dh, dht, h0, dc, df, dh0, dth, dlb, agg, cu_seqlens, theta, lb),
-            rows, T, D, c.device, cu_seqlens is not None, **_strides(c, f, h), REVERSE=reverse,
+    _launch(_bwd_kernel, lambda agg: (c, f, h, dh, dht, h0, dc, df, dh0, dth, dlb, agg, cu_seqlens, theta, lb),
+            plan, rows, T, D, c.device, cu_seqlens is not None, **_strides(c, f, h), REVERSE=reverse,
             HAS_H0=h0 is not None, HAS_DHT=dht is not None, FUSED=True, SILU=silu)
     return dc, df, dth.sum(0), dlb.sum(0), dh0

@@ -2,7 +2,9 @@
 """Triton kernels of the real recurrence h_t = g_t * h_{t-1} + x_t on the native [B, T, D] layout.
 
 One program owns a block of BD channels of one sequence (and one time split) and walks time in
-tiles of BT rows: each tile is scanned from a zero state with ``tl.associative_scan`` and the
+tiles of BT rows, each tile's rows ordered in the direction of the scan (a reverse scan loads
+them in reverse: Triton lowers ``associative_scan(reverse=True)`` with warp shuffles even where
+the rows lie in one thread): each tile is scanned from a zero state with ``tl.associative_scan`` and the
 carry from the previous tiles is added afterwards (h = B + A * carry), so only a [BD] FMA per
 tile waits on the previous tile. The state is float32 whatever the input.
 The backward is the same scan run the other way over the gate shifted by one step:
@@ -48,16 +50,16 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, T, D, s_b, s_t, L, NSPLI
             p_a = p_agg + (i_b * NSPLIT + j) * D + o_d
             b_h = tl.load(p_a, mask=m_d, other=1.) * b_h + tl.load(p_a + s_agg, mask=m_d, other=0.)
     o_r = tl.arange(0, BT)
-    row_out = (o_r == (0 if REVERSE else BT - 1))[:, None]
+    row_out = (o_r == BT - 1)[:, None]
     b_a = tl.full([BD], 1., dtype=tl.float32)
     for k in range(tl.cdiv(hi - lo, BT)):
-        o_t = (hi - (k + 1) * BT + o_r) if REVERSE else (lo + k * BT + o_r)
+        o_t = (hi - 1 - k * BT - o_r) if REVERSE else (lo + k * BT + o_r)
         m = ((o_t >= lo) & (o_t < hi))[:, None] & m_d[None, :]
         offs = base + o_t.to(tl.int64)[:, None] * s_t + o_d[None, :]
         b_x = tl.load(p_x + offs, mask=m, other=0.).to(tl.float32)
         b_g = tl.load(p_g + offs, mask=m, other=1.).to(tl.float32)
         # scan the tile from a zero state, then add the carry: the scan never waits on it
-        b_g, b_x = tl.associative_scan((b_g, b_x), 0, _combine, reverse=REVERSE)
+        b_g, b_x = tl.associative_scan((b_g, b_x), 0, _combine)
         b_gl = tl.sum(tl.where(row_out, b_g, 0.), 0)
         b_xl = tl.sum(tl.where(row_out, b_x, 0.), 0)
         if AGG:
@@ -101,19 +103,19 @@ def _bwd_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_agg, p_cu, T, 
             p_a = p_agg + (i_b * NSPLIT + j) * D + o_d
             b_c = tl.load(p_a, mask=m_d, other=1.) * b_c + tl.load(p_a + s_agg, mask=m_d, other=0.)
     o_r = tl.arange(0, BT)
-    row_out = (o_r == (BT - 1 if REVERSE else 0))[:, None]
+    row_out = (o_r == BT - 1)[:, None]
     if HAS_H0 and not AGG:
         b_h0 = tl.load(p_h0 + i_b * D + o_d, mask=m_d, other=0.)
     b_a = tl.full([BD], 1., dtype=tl.float32)
     for k in range(tl.cdiv(hi - lo, BT)):
-        o_t = (lo + k * BT + o_r) if REVERSE else (hi - (k + 1) * BT + o_r)
+        o_t = (lo + k * BT + o_r) if REVERSE else (hi - 1 - k * BT - o_r)
         m_t = (o_t >= lo) & (o_t < hi)
         m = m_t[:, None] & m_d[None, :]
         offs = base + o_t.to(tl.int64)[:, None] * s_t + o_d[None, :]
         m_n = (m_t & (o_t + S >= 0) & (o_t + S < n))[:, None] & m_d[None, :]
         b_gn = tl.load(p_g + offs + S * s_t, mask=m_n, other=1.).to(tl.float32)
         b_do = tl.load(p_do + offs, mask=m, other=0.).to(tl.float32)
-        b_gn, b_do = tl.associative_scan((b_gn, b_do), 0, _combine, reverse=not REVERSE)
+        b_gn, b_do = tl.associative_scan((b_gn, b_do), 0, _combine)
         b_gl = tl.sum(tl.where(row_out, b_gn, 0.), 0)
         b_dl = tl.sum(tl.where(row_out, b_do, 0.), 0)
         if AGG:
@@ -137,11 +139,6 @@ def _bwd_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_agg, p_cu, T, 
         tl.store(p_dh0 + i_b * D + o_d, b_g0 * b_c, mask=m_d & ((hi == n) if REVERSE else (lo == 0)))
 
 
-_KEY = ["D", "REVERSE", "VARLEN", "SPLIT", "AGG"]
-_fwd = common.tuned(_fwd_kernel, _KEY)
-_bwd = common.tuned(_bwd_kernel, _KEY)
-
-
 def _same_layout(*ts):
     """The tensors as they are if they share strides with a unit channel stride, else contiguous."""
     if all(t.stride() == ts[0].stride() for t in ts) and ts[0].stride(-1) == 1:
@@ -149,12 +146,14 @@ def _same_layout(*ts):
     return tuple(t.contiguous() for t in ts)
 
 
-def _launch(kernel, args, rows, T, D, device, varlen, **flags):
-    n_split, L = common.split_plan(rows, T, D, device, varlen)
+def _launch(kernel, args, rows, T, D, dtype, device, varlen, **flags):
+    launch = common.tile("real", dtype)
+    tile = launch[0]
+    n_split, L = common.split_plan(rows, T, D, launch, device, varlen)
     agg = torch.empty(2, rows, n_split, D, device=device, dtype=torch.float32) if n_split > 1 else None
-    g = common.grid(D, rows, n_split)
+    g = common.grid(D, tile["BD"], rows, n_split)
     tail = dict(T=T, D=D, L=L, NSPLIT=n_split, s_agg=rows * n_split * D, VARLEN=varlen,
-                SPLIT=n_split > 1, **flags, **common.tile_args())
+                SPLIT=n_split > 1, **flags, **tile)
     if n_split > 1:
         kernel[g](*args(agg), **tail, AGG=True)
     kernel[g](*args(agg), **tail, AGG=False)
@@ -170,7 +169,7 @@ def scan_fwd(x, g, h0, cu_seqlens, reverse: bool):
     rows = B if cu_seqlens is None else cu_seqlens.numel() - 1
     ht = torch.empty(rows, D, device=x.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
-    _launch(_fwd, lambda agg: (x, g, o, h0, ht, agg, cu_seqlens), rows, T, D, x.device,
+    _launch(_fwd_kernel, lambda agg: (x, g, o, h0, ht, agg, cu_seqlens), rows, T, D, x.dtype, x.device,
             cu_seqlens is not None, s_b=x.stride(0), s_t=x.stride(1), REVERSE=reverse, HAS_H0=h0 is not None)
     return o, ht
 
@@ -186,7 +185,7 @@ def scan_bwd(g, o, do, dht, h0, cu_seqlens, reverse: bool):
     dh0 = torch.zeros(rows, D, device=g.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
     dht = None if dht is None else dht.float().contiguous()
-    _launch(_bwd, lambda agg: (g, o, do, dht, h0, dx, dg, dh0, agg, cu_seqlens), rows, T, D, g.device,
+    _launch(_bwd_kernel, lambda agg: (g, o, do, dht, h0, dx, dg, dh0, agg, cu_seqlens), rows, T, D, g.dtype, g.device,
             cu_seqlens is not None, s_b=g.stride(0), s_t=g.stride(1), REVERSE=reverse,
             HAS_H0=h0 is not None, HAS_DHT=dht is not None)
     return dx, dg, dh0

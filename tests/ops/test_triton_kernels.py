@@ -55,10 +55,12 @@ def test_kernels_varlen(kind, reverse, h0):
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("reverse", [False, True], ids=["fwd", "rev"])
-def test_kernels_time_split(kind, reverse, monkeypatch):
-    """The two-level path used when few (row, channel-block) programs exist: splits of 20 steps."""
-    monkeypatch.setattr(common, "FORCE_SPLIT_LEN", 20)
-    check(kind, 2, 63, 50, torch.float32, reverse, True, None)
+@pytest.mark.parametrize("B,T,D,L", [(2, 63, 50, 20), (1, 150, 20, 7)], ids=["4splits", "22splits"])
+def test_kernels_time_split(kind, reverse, B, T, D, L, monkeypatch):
+    """The two-level path used when few (row, channel-block) programs exist: splits of L steps
+    (with 22, the last split folds the aggregates of 21 predecessors)."""
+    monkeypatch.setattr(common, "FORCE_SPLIT_LEN", L)
+    check(kind, B, T, D, torch.float32, reverse, True, None)
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -89,10 +89,10 @@ def main():
                 for tile in [default[:3]] if args.default_tile else CANDIDATES[key]:
                     common.TILES[key] = (*tile, default[3])
                     for ns in SPLITS:
-                        common.FORCE_SPLITS = None if ns == "rule" else ns
-                        picked = common.split_plan(*shape, common.tile(family, dtype), torch.device("cuda"), False)[0]
                         if ns != "rule" and ns > shape[1] // 64:
                             continue
+                        common.FORCE_SPLITS = None if ns == "rule" else ns
+                        picked = common.plan(family, dtype, *shape, torch.device("cuda"), False)[0]
                         row = {"family": family, "dtype": dt, "B,T,D": ",".join(map(str, shape)),
                                "tile": ",".join(map(str, tile)), "splits": f"{picked}" + (" (rule)" if ns == "rule" else "")}
                         try:

@@ -80,5 +80,12 @@ def plan_splits(programs: int, T: int, per_sm: int, tile_kb: float, sms: int) ->
     return triton.cdiv(T, L), L
 
 
+def plan(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, device: torch.device,
+         varlen: bool) -> tuple[int, int, dict]:
+    """(number of time splits, split length, launch arguments) of ``family``'s kernels."""
+    launch = tile(family, dtype)
+    return (*split_plan(n_rows, T, D, launch, device, varlen), launch[0])
+
+
 def grid(n_d: int, BD: int, n_rows: int, n_split: int):
     return (triton.cdiv(n_d, BD), n_rows, n_split)

@@ -325,11 +325,6 @@ def _empty_like(t):
     return out if out.stride() == t.stride() else None
 
 
-def _plan(family, rows, T, D, dtype, device, varlen):
-    launch = common.tile(family, dtype)
-    return (*common.split_plan(rows, T, D, launch, device, varlen), launch[0])
-
-
 def _launch(kernel, args, plan, rows, T, D, device, varlen, **flags):
     n_split, L, tile = plan
     agg = torch.empty(2, rows, n_split, D, 2, device=device, dtype=torch.float32) if n_split > 1 else None
@@ -362,7 +357,7 @@ def scan_fwd(x, g, h0, cu_seqlens, reverse: bool):
     ht = torch.empty(rows, D, 2, device=x.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
     _launch(_fwd_kernel, lambda agg: (x, g, o, h0, ht, agg, cu_seqlens, None, None),
-            _plan("complex", rows, T, D, x.dtype, x.device, cu_seqlens is not None), rows, T, D, x.device,
+            common.plan("complex", x.dtype, rows, T, D, x.device, cu_seqlens is not None), rows, T, D, x.device,
             cu_seqlens is not None, **_strides(x, g, o), REVERSE=reverse, HAS_H0=h0 is not None,
             FUSED=False, SILU=False)
     return o, ht
@@ -384,7 +379,7 @@ def scan_bwd(g, o, do, dht, h0, cu_seqlens, reverse: bool):
     h0 = None if h0 is None else h0.float().contiguous()
     dht = None if dht is None else dht.float().contiguous()
     _launch(_bwd_kernel, lambda agg: (None, g, o, do, dht, h0, dx, dg, dh0, None, None, agg, cu_seqlens, None, None),
-            _plan("complex", rows, T, D, g.dtype, g.device, cu_seqlens is not None), rows, T, D, g.device,
+            common.plan("complex", g.dtype, rows, T, D, g.device, cu_seqlens is not None), rows, T, D, g.device,
             cu_seqlens is not None, **_strides(dx, g, o), REVERSE=reverse,
             HAS_H0=h0 is not None, HAS_DHT=dht is not None, FUSED=False, SILU=False)
     return dx, dg, dh0
@@ -403,7 +398,7 @@ def hgru_fwd(c, f, theta, lb, h0, cu_seqlens, reverse: bool, silu: bool):
     h0 = None if h0 is None else h0.float().contiguous()
     theta, lb = theta.float().contiguous(), lb.float().contiguous()
     _launch(_fwd_kernel, lambda agg: (c, f, h, h0, ht, agg, cu_seqlens, theta, lb),
-            _plan("hgru", rows, T, D, c.dtype, c.device, cu_seqlens is not None), rows, T, D, c.device,
+            common.plan("hgru", c.dtype, rows, T, D, c.device, cu_seqlens is not None), rows, T, D, c.device,
             cu_seqlens is not None, **_strides(c, f, h), REVERSE=reverse, HAS_H0=h0 is not None,
             FUSED=True, SILU=silu)
     return h, ht
@@ -420,7 +415,7 @@ def hgru_bwd(c, f, theta, lb, h, dh, dht, h0, cu_seqlens, reverse: bool, silu: b
         dc, df = torch.empty_like(c), torch.empty_like(f)
     B, T, D = f.shape
     rows = _rows(B, cu_seqlens)
-    plan = _plan("hgru", rows, T, D, c.dtype, c.device, cu_seqlens is not None)
+    plan = common.plan("hgru", c.dtype, rows, T, D, c.device, cu_seqlens is not None)
     n_split = plan[0]
     dth = torch.empty(rows * n_split, D, device=c.device, dtype=torch.float32)
     dlb = torch.empty_like(dth)

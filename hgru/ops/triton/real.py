@@ -4,8 +4,8 @@
 One program owns a block of BD channels of one sequence (and one time split) and walks time in
 tiles of BT rows, each tile's rows ordered in the direction of the scan (a reverse scan loads
 them in reverse: Triton lowers ``associative_scan(reverse=True)`` with warp shuffles even where
-the rows lie in one thread): each tile is scanned from a zero state with ``tl.associative_scan`` and the
-carry from the previous tiles is added afterwards (h = B + A * carry), so only a [BD] FMA per
+the rows lie in one thread). Each tile is scanned from a zero state with
+``tl.associative_scan`` and the carry from the previous tiles is added afterwards (h = B + A * carry), so only a [BD] FMA per
 tile waits on the previous tile. The state is float32 whatever the input.
 The backward is the same scan run the other way over the gate shifted by one step:
 a_t = do_t + g_{t+1} a_{t+1}; dx = a; dg_t = a_t h_{t-1}; dh0 = g_1 a_1.
@@ -147,9 +147,7 @@ def _same_layout(*ts):
 
 
 def _launch(kernel, args, rows, T, D, dtype, device, varlen, **flags):
-    launch = common.tile("real", dtype)
-    tile = launch[0]
-    n_split, L = common.split_plan(rows, T, D, launch, device, varlen)
+    n_split, L, tile = common.plan("real", dtype, rows, T, D, device, varlen)
     agg = torch.empty(2, rows, n_split, D, device=device, dtype=torch.float32) if n_split > 1 else None
     g = common.grid(D, tile["BD"], rows, n_split)
     tail = dict(T=T, D=D, L=L, NSPLIT=n_split, s_agg=rows * n_split * D, VARLEN=varlen,

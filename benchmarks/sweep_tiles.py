@@ -1,12 +1,12 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
-"""Tile x time-split sweep for the Triton kernels: the measurement behind ``common.TILES`` and
-``common.split_plan`` (benchmarks/NOTES.md).
+"""Tile x time-split sweep for the Triton kernels: the measurement behind ``common.TILES``,
+``common.LOOKBACK_TILES``, ``common.split_plan`` and ``common.lookback_rows`` (benchmarks/NOTES.md).
 
     python benchmarks/sweep_tiles.py --json runs/sweep.json [--families real complex hgru]
 
 For each kernel family, dtype and shape, times the forward and the backward launchers (GPU time,
-CUDA-graph replays) for every candidate tile and every split count in SPLITS ("rule" = what
-``split_plan`` picks), and prints each row with its ratio to the bandwidth floor, then the best
+CUDA-graph replays) for every candidate tile and every split count in SPLITS, or for the look-back
+families (real) every chunk length in CHUNKS ("rule" = what ``common.plan`` picks), and prints each row with its ratio to the bandwidth floor, then the best
 row per (family, dtype, shape). Floors count the tensors each launcher must read and write once.
 """
 from __future__ import annotations
@@ -26,8 +26,8 @@ from hgru.ops.triton import complex as cplx  # noqa: E402
 
 # candidate tiles (BT, BD, warps) per (family, element size); programs per SM as in common.TILES
 CANDIDATES = {
-    ("real", 2): [(8, 256, 1), (4, 256, 1), (16, 256, 1), (8, 512, 2), (16, 64, 2)],
-    ("real", 4): [(8, 128, 1), (4, 128, 1), (16, 128, 1), (16, 64, 2)],
+    ("real", 2): [(8, 256, 1), (16, 256, 1), (4, 256, 1)],
+    ("real", 4): [(8, 128, 1), (16, 128, 1), (16, 256, 1)],
     ("complex", 2): [(8, 128, 1), (4, 128, 1), (8, 256, 2), (8, 64, 1), (16, 64, 2)],
     ("complex", 4): [(4, 64, 1), (8, 64, 1), (4, 128, 2), (16, 64, 2)],
     ("hgru", 2): [(16, 64, 2), (16, 16, 1), (8, 64, 2), (4, 128, 1)],
@@ -36,6 +36,7 @@ CANDIDATES = {
 SHAPES = {"real": [(8, 4096, 2048), (4, 16384, 1024), (16, 1024, 1024), (1, 65536, 256)],
           "complex": [(8, 4096, 1024), (16, 1024, 512)], "hgru": [(8, 4096, 1024)]}
 SPLITS = ["rule", 1, 8, 16, 32, 64]
+CHUNKS = ["rule", 16, 32, 64]
 
 
 def cases(family, dtype, shape):
@@ -69,6 +70,10 @@ def main():
     ap.add_argument("--dtypes", nargs="+", default=["bf16", "fp32"], choices=["bf16", "fp32"])
     ap.add_argument("--shapes", nargs="+", help="B,T,D shapes instead of the family's defaults")
     ap.add_argument("--default-tile", action="store_true", help="only common.TILES' tile (split counts still swept)")
+    ap.add_argument("--splits", nargs="+", type=lambda a: a if a == "rule" else int(a),
+                    help="split counts (two-level) or chunk lengths (look-back) to time instead of SPLITS / CHUNKS")
+    ap.add_argument("--tiles", nargs="+", help="BT,BD,warps tiles instead of the candidates")
+    ap.add_argument("--two-level", action="store_true", help="time splits by the two-level split, not look-back")
     ap.add_argument("--json")
     args = ap.parse_args()
     require_cuda()
@@ -76,6 +81,8 @@ def main():
     bw = copy_bandwidth()
     print(f"copy bandwidth: {bw / 1e9:.0f} GB/s", flush=True)
     rows = []
+    if args.two_level:
+        common.LOOKBACK_TILES.clear()
     for family in args.families:
         for dt in args.dtypes:
             dtype = {"bf16": torch.bfloat16, "fp32": torch.float32}[dt]
@@ -86,15 +93,25 @@ def main():
             shapes = [tuple(map(int, a.split(","))) for a in args.shapes] if args.shapes else SHAPES[family]
             for shape in shapes:
                 b_fwd, b_bwd, fwd, bwd = cases(family, dtype, shape)
-                for tile in [default[:3]] if args.default_tile else CANDIDATES[key]:
+                lookback = key in common.LOOKBACK_TILES
+                default_lb = common.LOOKBACK_TILES.get(key)
+                # with look-back, a tile is timed unsplit (as TILES) and split (as LOOKBACK_TILES)
+                tiles = [tuple(map(int, a.split(","))) for a in args.tiles] if args.tiles else CANDIDATES[key]
+                if args.default_tile:
+                    tiles = [default[:3]] + ([default_lb] if lookback and default_lb != default[:3] else [])
+                for tile in tiles:
                     common.TILES[key] = (*tile, default[3])
-                    for ns in SPLITS:
-                        if ns != "rule" and ns > shape[1] // 64:
+                    if lookback:
+                        common.LOOKBACK_TILES[key] = tile
+                    for ns in args.splits or (CHUNKS + [1] if lookback else SPLITS):
+                        if ns != "rule" and ns > shape[1] // 64 and not lookback:
                             continue
-                        common.FORCE_SPLITS = None if ns == "rule" else ns
-                        picked = common.plan(family, dtype, *shape, torch.device("cuda"), False)[0]
+                        common.FORCE_SPLITS = 1 if lookback and ns == 1 else None if ns == "rule" or lookback else ns
+                        common.FORCE_CHUNK = None if ns == "rule" or not lookback or ns == 1 else ns
+                        picked, L = common.plan(family, dtype, *shape, torch.device("cuda"), False)[:2]
                         row = {"family": family, "dtype": dt, "B,T,D": ",".join(map(str, shape)),
-                               "tile": ",".join(map(str, tile)), "splits": f"{picked}" + (" (rule)" if ns == "rule" else "")}
+                               "tile": ",".join(map(str, tile)),
+                               "splits": f"{picked} x {L}" + (" (rule)" if ns == "rule" else "")}
                         try:
                             t_f, t_b = median_ms(fwd, warmup=5, rep=40, graph=True), median_ms(bwd, warmup=5, rep=40, graph=True)
                             row.update({"fwd ms": round(t_f, 4), "fwd ratio": round(t_f / (b_fwd / bw * 1e3), 2),
@@ -104,7 +121,9 @@ def main():
                         print(row, flush=True)
                         rows.append(row)
                 common.TILES[key] = default
-                common.FORCE_SPLITS = None
+                if lookback:
+                    common.LOOKBACK_TILES[key] = default_lb
+                common.FORCE_SPLITS = common.FORCE_CHUNK = None
     cols = ["family", "dtype", "B,T,D", "tile", "splits", "fwd ms", "fwd ratio", "bwd ms", "bwd ratio"]
     for k in ("fwd ms", "bwd ms"):
         best = {}

@@ -57,8 +57,9 @@ def test_kernels_varlen(kind, reverse, h0):
 @pytest.mark.parametrize("reverse", [False, True], ids=["fwd", "rev"])
 @pytest.mark.parametrize("B,T,D,L", [(2, 63, 50, 20), (1, 150, 20, 7)], ids=["4splits", "22splits"])
 def test_kernels_time_split(kind, reverse, B, T, D, L, monkeypatch):
-    """The two-level path used when few (row, channel-block) programs exist: splits of L steps
-    (with 22, the last split folds the aggregates of 21 predecessors)."""
+    """The time-split paths used when few (row, channel-block) programs exist, in splits of L
+    steps: look-back (real, complex; with 22, chunks fold predecessors' records over several
+    windows and a partial one) and two-level (hgru; the last split folds 21 aggregates)."""
     monkeypatch.setattr(common, "FORCE_SPLIT_LEN", L)
     check(kind, B, T, D, torch.float32, reverse, True, None)
 
@@ -88,15 +89,18 @@ def test_realistic_sizes(kind, dtype, shape):
     check(kind, *shape, dtype, False, True, None, tol_scale=5.0)  # long T: more rounding to accumulate
 
 
-@pytest.mark.parametrize("family,B,T,D,splits", [
-    ("real", 8, 4096, 2048, 16), ("real", 4, 16384, 1024, 64), ("real", 16, 1024, 1024, 16),
-    ("real", 32, 1024, 1024, 8), ("real", 64, 2048, 1024, 1), ("real", 1, 65536, 256, 256), ("real", 4, 100, 64, 1),
-    ("complex", 32, 1024, 1024, 8), ("complex", 8, 4096, 1024, 32), ("hgru", 8, 4096, 1024, 16),
-    ("hgru", 32, 1024, 1024, 4), ("hgru", 128, 256, 1024, 1)])
-def test_time_split_rule(family, B, T, D, splits, monkeypatch):
-    """The rule's split counts for bf16 with the default tiles on an H200's 132 SMs; the real
-    ones are those measured fastest (benchmarks/NOTES.md, v4)."""
+@pytest.mark.parametrize("family,B,T,D,splits,L", [
+    ("real", 8, 4096, 2048, 256, 16), ("real", 4, 16384, 1024, 512, 32), ("real", 16, 1024, 1024, 64, 16),
+    ("real", 32, 1024, 1024, 64, 16), ("real", 64, 2048, 1024, 1, 2048), ("real", 1, 65536, 256, 1024, 64),
+    ("real", 4, 100, 64, 1, 100), ("complex", 32, 1024, 1024, 64, 16), ("complex", 8, 4096, 1024, 256, 16),
+    ("hgru", 8, 4096, 1024, 16, 256), ("hgru", 32, 1024, 1024, 4, 256), ("hgru", 128, 256, 1024, 1, 256)])
+def test_time_split_rule(family, B, T, D, splits, L, monkeypatch):
+    """The plan for bf16 with the default tiles on an H200's 132 SMs: whether to split (the
+    same rule for all) and how: look-back chunks for the scans (16 steps from 32 chains up, 64
+    for one chain), the two-level split's counts for the fused HGRU kernel; all measured fastest
+    (benchmarks/NOTES.md, v4 and look-back)."""
     monkeypatch.setattr(common, "INTERPRET", False)
-    args, per_sm, kb = common.tile(family, torch.bfloat16)
-    n, L = common.plan_splits(B * -(-D // args["BD"]), T, per_sm, kb, 132)
-    assert n == splits and (n - 1) * L < T <= n * L
+    monkeypatch.setattr(common, "_sm_count", lambda index: 132)
+    n, length, args, lookback = common.plan(family, torch.bfloat16, B, T, D, torch.device("cuda", 0), False)
+    assert (n, length) == (splits, L) and lookback == (family != "hgru" and n > 1)
+    assert (n - 1) * length < T <= n * length

@@ -27,10 +27,26 @@ LOADED = {"real": 2, "complex": 4, "hgru": 3}  # input values read per (time ste
 MIN_SPLIT_LEN = 64
 MAX_SPLITS = 256
 INTERPRET_TILE = (16, 16)
+# Families whose time splits pass carries in one pass by look-back (real.py), with the tile used
+# then: (BT, BD, warps), measured by sweep_tiles.py (NOTES.md, look-back). Their chunks are
+# lookback_rows(chains) steps long: with few chains, more chunks of each are in flight at once
+# and a chunk looks back further, so chunks are longer. The fused HGRU kernel keeps the two-level
+# split: look-back measured 45% slower there (its registers already spill).
+LOOKBACK_TILES = {("real", 2): (8, 256, 1), ("real", 4): (16, 128, 1), ("complex", 2): (4, 128, 1),
+                  ("complex", 4): (4, 64, 1)}
+LOOKBACK_WINDOW = 4  # predecessors' records read at once (2 and 4 measured alike, 8 slower)
 
-# Tests set this to force the two-level (time-split) path on small inputs; sweeps set FORCE_SPLITS.
+# Tests set this to force the time-split paths on small inputs; sweeps set FORCE_SPLITS and
+# FORCE_CHUNK (look-back chunk length).
 FORCE_SPLIT_LEN: int | None = None
 FORCE_SPLITS: int | None = None
+FORCE_CHUNK: int | None = None
+
+
+def lookback_rows(chains: int, BT: int) -> int:
+    """Steps per look-back chunk for ``chains`` (row, channel-block) chains: 16 from 32 chains
+    up, 64 for one (measured: NOTES.md, look-back), a multiple of the tile's BT."""
+    return triton.cdiv(max(16, min(64, 512 // chains)), BT) * BT
 
 
 def tile(family: str, dtype: torch.dtype) -> tuple[dict, int, float]:
@@ -81,10 +97,20 @@ def plan_splits(programs: int, T: int, per_sm: int, tile_kb: float, sms: int) ->
 
 
 def plan(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, device: torch.device,
-         varlen: bool) -> tuple[int, int, dict]:
-    """(number of time splits, split length, launch arguments) of ``family``'s kernels."""
+         varlen: bool) -> tuple[int, int, dict, bool]:
+    """(number of time splits, split length, launch arguments, whether splits pass their carries
+    by look-back) of ``family``'s kernels."""
     launch = tile(family, dtype)
-    return (*split_plan(n_rows, T, D, launch, device, varlen), launch[0])
+    n, L = split_plan(n_rows, T, D, launch, device, varlen)
+    key = (family, dtype.itemsize)
+    if n == 1 or key not in LOOKBACK_TILES:
+        return n, L, launch[0], False
+    args = dict(launch[0])
+    if not INTERPRET:
+        args.update(zip(("BT", "BD", "num_warps"), LOOKBACK_TILES[key]))
+    if FORCE_SPLIT_LEN is None:
+        L = FORCE_CHUNK or lookback_rows(n_rows * triton.cdiv(D, args["BD"]), args["BT"])
+    return triton.cdiv(T, L), L, args, True
 
 
 def grid(n_d: int, BD: int, n_rows: int, n_split: int):

@@ -11,8 +11,10 @@ u = (1 - lam) act(c) in registers, scans, and writes ``h`` [B, T, 2D] as cat[Re 
 layout the HGRU's LayerNorm reads. States are [N, 2D] in that layout. The backward recomputes
 the gating from c and f and also returns d theta and d lb as per-program partial sums.
 
-The tiling and the two-level time split are those of ``real.py``; the backward runs the
-adjoint a_t = do_t + conj(gamma_{t+1}) a_{t+1}, dx = a, dg_t = a_t conj(h_{t-1}).
+The tiling and the look-back time split of the plain scan are those of ``real.py``; the fused
+kernel splits time in two levels instead (measured faster for it, common.LOOKBACK_TILES): a first
+launch (AGG) writes each split's aggregate, the second folds the aggregates of the splits before
+it, then scans. The backward runs the adjoint a_t = do_t + conj(gamma_{t+1}) a_{t+1}, dx = a, dg_t = a_t conj(h_{t-1}).
 """
 from __future__ import annotations
 
@@ -75,52 +77,83 @@ def _lambda(b_f, b_lb):
 
 
 @triton.jit
-def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, s_xt, s_gb, s_gt,
-                s_ob, s_ot, L, NSPLIT, s_agg, BT: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr,
-                HAS_H0: tl.constexpr, VARLEN: tl.constexpr, SPLIT: tl.constexpr, AGG: tl.constexpr,
-                FUSED: tl.constexpr, SILU: tl.constexpr):
-    i_d, i_b, i_s = tl.program_id(0), tl.program_id(1), tl.program_id(2)
-    o_d = i_d * BD + tl.arange(0, BD)
-    m_d = o_d < D
-    o_c = i_d * 2 * BD + tl.arange(0, 2 * BD)  # element offsets of the block's (re, im) pairs
-    m_c = o_c < 2 * D
-    OD: tl.constexpr = 1 if FUSED else 2  # channel stride of the states
-    if VARLEN:
-        bos = tl.load(p_cu + i_b).to(tl.int64)
-        n = tl.load(p_cu + i_b + 1).to(tl.int64) - bos
-        p_x += bos * s_xt
-        p_g += bos * s_gt
-        p_o += bos * s_ot
-    else:
-        n = T
-        p_x += i_b.to(tl.int64) * s_xb
-        p_g += i_b.to(tl.int64) * s_gb
-        p_o += i_b.to(tl.int64) * s_ob
-    lo = i_s * L
-    hi = tl.minimum(lo + L, n)
-    o_st = i_b * 2 * D + o_d * OD
-    b_hr = tl.zeros([BD], dtype=tl.float32)
-    b_hi = tl.zeros([BD], dtype=tl.float32)
-    if HAS_H0 and not AGG:
-        b_hr, b_hi = _load_state(p_h0, o_st, m_d, D, FUSED)
-    if SPLIT and not AGG:
-        n_pre = NSPLIT - 1 - i_s if REVERSE else i_s
-        for jj in range(n_pre):
-            j = NSPLIT - 1 - jj if REVERSE else jj
-            o_a = (i_b * NSPLIT + j) * 2 * D + o_d * 2
-            b_ar, b_ai = _load_pairs(p_agg, o_a, m_d)
-            b_br, b_bi = _load_pairs(p_agg + s_agg, o_a, m_d)
-            b_hr, b_hi = _cmul(b_ar, b_ai, b_hr, b_hi)
-            b_hr += b_br
-            b_hi += b_bi
-    if FUSED:
-        b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
-        b_cos, b_sin = tl.cos(b_th)[None, :], tl.sin(b_th)[None, :]
-        b_lb = tl.load(p_lb + o_d, mask=m_d, other=0.)[None, :]
+def _lookback(p_flag, p_rec, s_rec, s_j, j, c, NC, NJ, m_d, b_hr, b_hi, b_ar, b_ai, b_br, b_bi, W: tl.constexpr):
+    """real.py's ``_lookback`` for complex states: records [6 (A, B, inclusive state; re, im),
+    NJ, rows * D] at p_rec (this chain's channels), statuses [NJ, NC] at p_flag."""
+    if j > 0:
+        tl.store(p_rec + j * s_j, b_ar, mask=m_d)
+        tl.store(p_rec + s_rec + j * s_j, b_ai, mask=m_d)
+        tl.store(p_rec + 2 * s_rec + j * s_j, b_br, mask=m_d)
+        tl.store(p_rec + 3 * s_rec + j * s_j, b_bi, mask=m_d)
+        tl.debug_barrier()
+        tl.atomic_xchg(p_flag + j * NC + c, 1, sem="release", scope="gpu")
+        o_w = tl.arange(0, W)
+        acc_ar = tl.full(b_hr.shape, 1., tl.float32)
+        acc_ai = tl.zeros(b_hr.shape, tl.float32)
+        acc_br = tl.zeros(b_hr.shape, tl.float32)
+        acc_bi = tl.zeros(b_hr.shape, tl.float32)
+        p = j - 1
+        while p >= 0:
+            q = p - (W - 1) + o_w
+            f = tl.load(p_flag + q * NC + c, mask=q >= 0, other=2, volatile=True)
+            tl.debug_barrier()
+            r_inc = tl.max(tl.where(f == 2, o_w, -1), 0)
+            if tl.min(tl.where(o_w > r_inc, f, 2), 0) >= 1:
+                m_q = (o_w > r_inc)[:, None] & m_d[None, :]
+                p_q = p_rec[None, :] + q.to(tl.int64)[:, None] * s_j
+                w_ar = tl.load(p_q, mask=m_q, other=1., volatile=True)
+                w_ai = tl.load(p_q + s_rec, mask=m_q, other=0., volatile=True)
+                w_br = tl.load(p_q + 2 * s_rec, mask=m_q, other=0., volatile=True)
+                w_bi = tl.load(p_q + 3 * s_rec, mask=m_q, other=0., volatile=True)
+                if r_inc >= 0:  # an inclusive state is a record with A = 0
+                    p_i = p_rec + 4 * s_rec + (p - (W - 1) + r_inc) * s_j
+                    at = (o_w == r_inc)[:, None]
+                    w_ar = tl.where(at, 0., w_ar)
+                    w_ai = tl.where(at, 0., w_ai)
+                    w_br = tl.where(at, tl.load(p_i, mask=m_d, volatile=True)[None, :], w_br)
+                    w_bi = tl.where(at, tl.load(p_i + s_rec, mask=m_d, volatile=True)[None, :], w_bi)
+                    p = -1
+                else:
+                    p -= W
+                w_ar, w_ai, w_br, w_bi = tl.associative_scan((w_ar, w_ai, w_br, w_bi), 0, _combine)
+                last = (o_w == W - 1)[:, None]
+                t_ar, t_ai = tl.sum(tl.where(last, w_ar, 0.), 0), tl.sum(tl.where(last, w_ai, 0.), 0)
+                t_br, t_bi = tl.sum(tl.where(last, w_br, 0.), 0), tl.sum(tl.where(last, w_bi, 0.), 0)
+                u_r, u_i = _cmul(acc_ar, acc_ai, t_br, t_bi)
+                acc_br += u_r
+                acc_bi += u_i
+                acc_ar, acc_ai = _cmul(acc_ar, acc_ai, t_ar, t_ai)
+        b_hr, b_hi = acc_br, acc_bi
+    if j < NJ - 1:
+        u_r, u_i = _cmul(b_ar, b_ai, b_hr, b_hi)
+        tl.store(p_rec + 4 * s_rec + j * s_j, b_br + u_r, mask=m_d)
+        tl.store(p_rec + 5 * s_rec + j * s_j, b_bi + u_i, mask=m_d)
+        tl.debug_barrier()
+        tl.atomic_xchg(p_flag + j * NC + c, 2, sem="release", scope="gpu")
+    return b_hr, b_hi
+
+
+@triton.jit
+def _program(D, NSPLIT, BD: tl.constexpr, LOOKBACK: tl.constexpr, SCAN_REVERSED: tl.constexpr):
+    """(channel block, row, time split, chain, chunk in scan order, number of chains)."""
+    if LOOKBACK:
+        pid = tl.program_id(0)
+        nc = tl.num_programs(0) // NSPLIT
+        j, c = pid // nc, pid % nc
+        ndb = tl.cdiv(D, BD)
+        return c % ndb, c // ndb, (NSPLIT - 1 - j) if SCAN_REVERSED else j, c, j, nc
+    return tl.program_id(0), tl.program_id(1), tl.program_id(2), 0, 0, 1
+
+
+@triton.jit
+def _fwd_pass(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin, b_lb, s_xt, s_gt, s_ot, D,
+              BT: tl.constexpr, REVERSE: tl.constexpr, FUSED: tl.constexpr, SILU: tl.constexpr, AGG: tl.constexpr):
+    """Scan steps [lo, hi) from state (b_hr, b_hi), writing o unless AGG; returns (product of
+    the gates, final state) as (re, im, re, im)."""
     o_r = tl.arange(0, BT)
     row_out = (o_r == BT - 1)[:, None]
-    b_pr = tl.full([BD], 1., dtype=tl.float32)
-    b_pi = tl.zeros([BD], dtype=tl.float32)
+    b_pr = tl.full(b_hr.shape, 1., dtype=tl.float32)
+    b_pi = tl.zeros(b_hr.shape, dtype=tl.float32)
     for k in range(tl.cdiv(hi - lo, BT)):
         o_t = ((hi - 1 - k * BT - o_r) if REVERSE else (lo + k * BT + o_r)).to(tl.int64)
         m_t = (o_t >= lo) & (o_t < hi)
@@ -158,11 +191,70 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, 
         b_hr, b_hi = _cmul(b_glr, b_gli, b_hr, b_hi)
         b_hr += b_xlr
         b_hi += b_xli
+    return b_pr, b_pi, b_hr, b_hi
+
+
+@triton.jit
+def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_flag, p_cu, p_th, p_lb, T, D, s_xb, s_xt, s_gb, s_gt,
+                s_ob, s_ot, L, NSPLIT, s_agg, BT: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr,
+                HAS_H0: tl.constexpr, VARLEN: tl.constexpr, SPLIT: tl.constexpr, AGG: tl.constexpr,
+                LOOKBACK: tl.constexpr, W: tl.constexpr, FUSED: tl.constexpr, SILU: tl.constexpr):
+    i_d, i_b, i_s, i_c, i_j, n_c = _program(D, NSPLIT, BD, LOOKBACK, REVERSE)
+    o_d = i_d * BD + tl.arange(0, BD)
+    m_d = o_d < D
+    o_c = i_d * 2 * BD + tl.arange(0, 2 * BD)  # element offsets of the block's (re, im) pairs
+    m_c = o_c < 2 * D
+    OD: tl.constexpr = 1 if FUSED else 2  # channel stride of the states
+    if VARLEN:
+        bos = tl.load(p_cu + i_b).to(tl.int64)
+        n = tl.load(p_cu + i_b + 1).to(tl.int64) - bos
+        p_x += bos * s_xt
+        p_g += bos * s_gt
+        p_o += bos * s_ot
+    else:
+        n = T
+        p_x += i_b.to(tl.int64) * s_xb
+        p_g += i_b.to(tl.int64) * s_gb
+        p_o += i_b.to(tl.int64) * s_ob
+    lo = i_s * L
+    hi = tl.minimum(lo + L, n)
+    o_st = i_b * 2 * D + o_d * OD
+    b_hr = tl.zeros([BD], dtype=tl.float32)
+    b_hi = tl.zeros([BD], dtype=tl.float32)
+    b_cos = b_hr[None, :]
+    b_sin = b_cos
+    b_lb = b_cos
+    if FUSED:
+        b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
+        b_cos, b_sin = tl.cos(b_th)[None, :], tl.sin(b_th)[None, :]
+        b_lb = tl.load(p_lb + o_d, mask=m_d, other=0.)[None, :]
     if AGG:
+        b_pr, b_pi, b_hr, b_hi = _fwd_pass(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin,
+                                           b_lb, s_xt, s_gt, s_ot, D, BT, REVERSE, FUSED, SILU, True)
         o_a = (i_b * NSPLIT + i_s) * 2 * D + o_d * 2
         _store_pairs(p_agg, o_a, m_d, b_pr, b_pi)
         _store_pairs(p_agg + s_agg, o_a, m_d, b_hr, b_hi)
     else:
+        if HAS_H0:
+            b_hr, b_hi = _load_state(p_h0, o_st, m_d, D, FUSED)
+        if SPLIT:
+            n_pre = NSPLIT - 1 - i_s if REVERSE else i_s
+            for jj in range(n_pre):
+                j = NSPLIT - 1 - jj if REVERSE else jj
+                o_a = (i_b * NSPLIT + j) * 2 * D + o_d * 2
+                b_ar, b_ai = _load_pairs(p_agg, o_a, m_d)
+                b_br, b_bi = _load_pairs(p_agg + s_agg, o_a, m_d)
+                b_hr, b_hi = _cmul(b_ar, b_ai, b_hr, b_hi)
+                b_hr += b_br
+                b_hi += b_bi
+        if LOOKBACK:
+            z = tl.zeros([BD], dtype=tl.float32)
+            b_ar, b_ai, b_br, b_bi = _fwd_pass(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, z, z, b_cos, b_sin, b_lb,
+                                               s_xt, s_gt, s_ot, D, BT, REVERSE, FUSED, SILU, True)
+            b_hr, b_hi = _lookback(p_flag, p_agg + i_b * D + o_d, s_agg, n_c // tl.cdiv(D, BD) * D, i_j, i_c,
+                                   n_c, NSPLIT, m_d, b_hr, b_hi, b_ar, b_ai, b_br, b_bi, W)
+        _, _, b_hr, b_hi = _fwd_pass(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin, b_lb,
+                                     s_xt, s_gt, s_ot, D, BT, REVERSE, FUSED, SILU, False)
         m_end = m_d & ((lo == 0) if REVERSE else (hi == n))
         if FUSED:
             tl.store(p_ht + o_st, b_hr, mask=m_end)
@@ -172,61 +264,18 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, 
 
 
 @triton.jit
-def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dlb, p_agg, p_cu, p_th,
-                p_lb, T, D, s_xb, s_xt, s_gb, s_gt, s_ob, s_ot, L, NSPLIT, s_agg, BT: tl.constexpr,
-                BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr, HAS_DHT: tl.constexpr,
-                VARLEN: tl.constexpr, SPLIT: tl.constexpr, AGG: tl.constexpr, FUSED: tl.constexpr,
-                SILU: tl.constexpr):
+def _bwd_pass(p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c, b_cr, b_ci, b_h0r, b_h0i, b_cos,
+              b_sin, b_lb, s_xt, s_gt, s_ot, D, BT: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr,
+              FUSED: tl.constexpr, SILU: tl.constexpr, AGG: tl.constexpr):
+    """The adjoint over steps [lo, hi) from state (b_cr, b_ci), writing dx, dg unless AGG; returns
+    (product of the shifted conjugate gates, final adjoint state, d theta and d lb partial sums)."""
     S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step; the adjoint runs against it
-    i_d, i_b, i_s = tl.program_id(0), tl.program_id(1), tl.program_id(2)
-    o_d = i_d * BD + tl.arange(0, BD)
-    m_d = o_d < D
-    o_c = i_d * 2 * BD + tl.arange(0, 2 * BD)
-    m_c = o_c < 2 * D
-    OD: tl.constexpr = 1 if FUSED else 2
-    if VARLEN:
-        bos = tl.load(p_cu + i_b).to(tl.int64)
-        n = tl.load(p_cu + i_b + 1).to(tl.int64) - bos
-        xb, gb, ob = bos * s_xt, bos * s_gt, bos * s_ot
-    else:
-        n = T
-        xb, gb, ob = i_b.to(tl.int64) * s_xb, i_b.to(tl.int64) * s_gb, i_b.to(tl.int64) * s_ob
-    if FUSED:
-        p_x += xb
-    p_dx += xb
-    p_g += gb
-    p_dg += gb
-    p_o += ob
-    p_do += ob
-    lo = i_s * L
-    hi = tl.minimum(lo + L, n)
-    o_st = i_b * 2 * D + o_d * OD
-    b_cr = tl.zeros([BD], dtype=tl.float32)
-    b_ci = tl.zeros([BD], dtype=tl.float32)
-    if HAS_DHT and not AGG:
-        b_cr, b_ci = _load_state(p_dht, o_st, m_d, D, FUSED)
-    if SPLIT and not AGG:
-        n_pre = i_s if REVERSE else NSPLIT - 1 - i_s
-        for jj in range(n_pre):
-            j = jj if REVERSE else NSPLIT - 1 - jj
-            o_a = (i_b * NSPLIT + j) * 2 * D + o_d * 2
-            b_ar, b_ai = _load_pairs(p_agg, o_a, m_d)
-            b_br, b_bi = _load_pairs(p_agg + s_agg, o_a, m_d)
-            b_cr, b_ci = _cmul(b_ar, b_ai, b_cr, b_ci)
-            b_cr += b_br
-            b_ci += b_bi
-    if HAS_H0 and not AGG:
-        b_h0r, b_h0i = _load_state(p_h0, o_st, m_d, D, FUSED)
-    if FUSED:
-        b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
-        b_cos, b_sin = tl.cos(b_th)[None, :], tl.sin(b_th)[None, :]
-        b_lb = tl.load(p_lb + o_d, mask=m_d, other=0.)[None, :]
-        b_dth = tl.zeros([BD], dtype=tl.float32)
-        b_dlb = tl.zeros([BD], dtype=tl.float32)
+    b_dth = tl.zeros(b_cr.shape, dtype=tl.float32)
+    b_dlb = tl.zeros(b_cr.shape, dtype=tl.float32)
     o_r = tl.arange(0, BT)
     row_out = (o_r == BT - 1)[:, None]
-    b_pr = tl.full([BD], 1., dtype=tl.float32)
-    b_pi = tl.zeros([BD], dtype=tl.float32)
+    b_pr = tl.full(b_cr.shape, 1., dtype=tl.float32)
+    b_pi = tl.zeros(b_cr.shape, dtype=tl.float32)
     for k in range(tl.cdiv(hi - lo, BT)):
         o_t = ((lo + k * BT + o_r) if REVERSE else (hi - 1 - k * BT - o_r)).to(tl.int64)
         m_t = (o_t >= lo) & (o_t < hi)
@@ -291,11 +340,81 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
         b_cr, b_ci = _cmul(b_glr, b_gli, b_cr, b_ci)
         b_cr += b_dlr
         b_ci += b_dli
+    return b_pr, b_pi, b_cr, b_ci, b_dth, b_dlb
+
+
+@triton.jit
+def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dlb, p_agg, p_flag, p_cu, p_th,
+                p_lb, T, D, s_xb, s_xt, s_gb, s_gt, s_ob, s_ot, L, NSPLIT, s_agg, BT: tl.constexpr,
+                BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr, HAS_DHT: tl.constexpr,
+                VARLEN: tl.constexpr, SPLIT: tl.constexpr, AGG: tl.constexpr, LOOKBACK: tl.constexpr,
+                W: tl.constexpr, FUSED: tl.constexpr, SILU: tl.constexpr):
+    i_d, i_b, i_s, i_c, i_j, n_c = _program(D, NSPLIT, BD, LOOKBACK, not REVERSE)
+    o_d = i_d * BD + tl.arange(0, BD)
+    m_d = o_d < D
+    o_c = i_d * 2 * BD + tl.arange(0, 2 * BD)
+    m_c = o_c < 2 * D
+    OD: tl.constexpr = 1 if FUSED else 2
+    if VARLEN:
+        bos = tl.load(p_cu + i_b).to(tl.int64)
+        n = tl.load(p_cu + i_b + 1).to(tl.int64) - bos
+        xb, gb, ob = bos * s_xt, bos * s_gt, bos * s_ot
+    else:
+        n = T
+        xb, gb, ob = i_b.to(tl.int64) * s_xb, i_b.to(tl.int64) * s_gb, i_b.to(tl.int64) * s_ob
+    if FUSED:
+        p_x += xb
+    p_dx += xb
+    p_g += gb
+    p_dg += gb
+    p_o += ob
+    p_do += ob
+    lo = i_s * L
+    hi = tl.minimum(lo + L, n)
+    o_st = i_b * 2 * D + o_d * OD
+    b_cr = tl.zeros([BD], dtype=tl.float32)
+    b_ci = tl.zeros([BD], dtype=tl.float32)
+    b_h0r = b_cr
+    b_h0i = b_cr
+    b_cos = b_cr[None, :]
+    b_sin = b_cos
+    b_lb = b_cos
+    if FUSED:
+        b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
+        b_cos, b_sin = tl.cos(b_th)[None, :], tl.sin(b_th)[None, :]
+        b_lb = tl.load(p_lb + o_d, mask=m_d, other=0.)[None, :]
     if AGG:
+        b_pr, b_pi, b_cr, b_ci, _, _ = _bwd_pass(p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c,
+                                                 b_cr, b_ci, b_h0r, b_h0i, b_cos, b_sin, b_lb, s_xt, s_gt, s_ot, D,
+                                                 BT, REVERSE, False, FUSED, SILU, True)
         o_a = (i_b * NSPLIT + i_s) * 2 * D + o_d * 2
         _store_pairs(p_agg, o_a, m_d, b_pr, b_pi)
         _store_pairs(p_agg + s_agg, o_a, m_d, b_cr, b_ci)
     else:
+        if HAS_DHT:
+            b_cr, b_ci = _load_state(p_dht, o_st, m_d, D, FUSED)
+        if SPLIT:
+            n_pre = i_s if REVERSE else NSPLIT - 1 - i_s
+            for jj in range(n_pre):
+                j = jj if REVERSE else NSPLIT - 1 - jj
+                o_a = (i_b * NSPLIT + j) * 2 * D + o_d * 2
+                b_ar, b_ai = _load_pairs(p_agg, o_a, m_d)
+                b_br, b_bi = _load_pairs(p_agg + s_agg, o_a, m_d)
+                b_cr, b_ci = _cmul(b_ar, b_ai, b_cr, b_ci)
+                b_cr += b_br
+                b_ci += b_bi
+        if HAS_H0:
+            b_h0r, b_h0i = _load_state(p_h0, o_st, m_d, D, FUSED)
+        if LOOKBACK:
+            z = tl.zeros([BD], dtype=tl.float32)
+            b_ar, b_ai, b_br, b_bi, _, _ = _bwd_pass(p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c,
+                                                     z, z, b_h0r, b_h0i, b_cos, b_sin, b_lb, s_xt, s_gt, s_ot, D,
+                                                     BT, REVERSE, False, FUSED, SILU, True)
+            b_cr, b_ci = _lookback(p_flag, p_agg + i_b * D + o_d, s_agg, n_c // tl.cdiv(D, BD) * D, i_j, i_c,
+                                   n_c, NSPLIT, m_d, b_cr, b_ci, b_ar, b_ai, b_br, b_bi, W)
+        _, _, b_cr, b_ci, b_dth, b_dlb = _bwd_pass(p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c,
+                                                   b_cr, b_ci, b_h0r, b_h0i, b_cos, b_sin, b_lb, s_xt, s_gt, s_ot,
+                                                   D, BT, REVERSE, HAS_H0, FUSED, SILU, False)
         m_start = m_d & ((hi == n) if REVERSE else (lo == 0))
         t0 = n - 1 if REVERSE else 0
         if FUSED:
@@ -326,14 +445,23 @@ def _empty_like(t):
 
 
 def _launch(kernel, args, plan, rows, T, D, device, varlen, **flags):
-    n_split, L, tile = plan
-    agg = torch.empty(2, rows, n_split, D, 2, device=device, dtype=torch.float32) if n_split > 1 else None
-    grid = common.grid(D, tile["BD"], rows, n_split)
-    tail = dict(T=T, D=D, L=L, NSPLIT=n_split, s_agg=rows * n_split * D * 2, VARLEN=varlen,
-                SPLIT=n_split > 1, **flags, **tile)
-    if n_split > 1:
-        kernel[grid](*args(agg), **tail, AGG=True)
-    kernel[grid](*args(agg), **tail, AGG=False)
+    n_split, L, tile, lookback = plan
+    agg = flag = None
+    if lookback:  # records [6 (A, B, inclusive state; re, im), chunk, row, D] and a status per program
+        grid = (n_split * rows * triton.cdiv(D, tile["BD"]),)
+        agg = torch.empty(6, n_split, rows, D, device=device, dtype=torch.float32)
+        flag = torch.zeros(grid[0], device=device, dtype=torch.int32)
+        s_agg = n_split * rows * D
+    else:
+        grid = common.grid(D, tile["BD"], rows, n_split)
+        if n_split > 1:
+            agg = torch.empty(2, rows, n_split, D, 2, device=device, dtype=torch.float32)
+        s_agg = rows * n_split * D * 2
+    tail = dict(T=T, D=D, L=L, NSPLIT=n_split, s_agg=s_agg, VARLEN=varlen, SPLIT=n_split > 1 and not lookback,
+                LOOKBACK=lookback, W=common.LOOKBACK_WINDOW, **flags, **tile)
+    if n_split > 1 and not lookback:
+        kernel[grid](*args(agg, flag), **tail, AGG=True)
+    kernel[grid](*args(agg, flag), **tail, AGG=False)
 
 
 def _strides(x, g, o):
@@ -356,7 +484,7 @@ def scan_fwd(x, g, h0, cu_seqlens, reverse: bool):
     rows = _rows(B, cu_seqlens)
     ht = torch.empty(rows, D, 2, device=x.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
-    _launch(_fwd_kernel, lambda agg: (x, g, o, h0, ht, agg, cu_seqlens, None, None),
+    _launch(_fwd_kernel, lambda agg, flag: (x, g, o, h0, ht, agg, flag, cu_seqlens, None, None),
             common.plan("complex", x.dtype, rows, T, D, x.device, cu_seqlens is not None), rows, T, D, x.device,
             cu_seqlens is not None, **_strides(x, g, o), REVERSE=reverse, HAS_H0=h0 is not None,
             FUSED=False, SILU=False)
@@ -378,7 +506,7 @@ def scan_bwd(g, o, do, dht, h0, cu_seqlens, reverse: bool):
     dh0 = torch.zeros(rows, D, 2, device=g.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
     dht = None if dht is None else dht.float().contiguous()
-    _launch(_bwd_kernel, lambda agg: (None, g, o, do, dht, h0, dx, dg, dh0, None, None, agg, cu_seqlens, None, None),
+    _launch(_bwd_kernel, lambda agg, flag: (None, g, o, do, dht, h0, dx, dg, dh0, None, None, agg, flag, cu_seqlens, None, None),
             common.plan("complex", g.dtype, rows, T, D, g.device, cu_seqlens is not None), rows, T, D, g.device,
             cu_seqlens is not None, **_strides(dx, g, o), REVERSE=reverse,
             HAS_H0=h0 is not None, HAS_DHT=dht is not None, FUSED=False, SILU=False)
@@ -397,7 +525,7 @@ def hgru_fwd(c, f, theta, lb, h0, cu_seqlens, reverse: bool, silu: bool):
     ht = torch.empty(rows, 2 * D, device=c.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
     theta, lb = theta.float().contiguous(), lb.float().contiguous()
-    _launch(_fwd_kernel, lambda agg: (c, f, h, h0, ht, agg, cu_seqlens, theta, lb),
+    _launch(_fwd_kernel, lambda agg, flag: (c, f, h, h0, ht, agg, flag, cu_seqlens, theta, lb),
             common.plan("hgru", c.dtype, rows, T, D, c.device, cu_seqlens is not None), rows, T, D, c.device,
             cu_seqlens is not None, **_strides(c, f, h), REVERSE=reverse, HAS_H0=h0 is not None,
             FUSED=True, SILU=silu)
@@ -423,7 +551,7 @@ def hgru_bwd(c, f, theta, lb, h, dh, dht, h0, cu_seqlens, reverse: bool, silu: b
     h0 = None if h0 is None else h0.float().contiguous()
     dht = None if dht is None else dht.float().contiguous()
     theta, lb = theta.float().contiguous(), lb.float().contiguous()
-    _launch(_bwd_kernel, lambda agg: (c, f, h, dh, dht, h0, dc, df, dh0, dth, dlb, agg, cu_seqlens, theta, lb),
+    _launch(_bwd_kernel, lambda agg, flag: (c, f, h, dh, dht, h0, dc, df, dh0, dth, dlb, agg, flag, cu_seqlens, theta, lb),
             plan, rows, T, D, c.device, cu_seqlens is not None, **_strides(c, f, h), REVERSE=reverse,
             HAS_H0=h0 is not None, HAS_DHT=dht is not None, FUSED=True, SILU=silu)
     return dc, df, dth.sum(0), dlb.sum(0), dh0

@@ -37,7 +37,7 @@ LOOKBACK_TILES = {("real", 2): (8, 256, 1), ("real", 4): (16, 128, 1), ("complex
 LOOKBACK_WINDOW = 4  # predecessors' records read at once (2 and 4 measured alike, 8 slower)
 
 # Tests set this to force the time-split paths on small inputs; sweeps set FORCE_SPLITS and
-# FORCE_CHUNK (look-back chunk length).
+# FORCE_CHUNK (look-back chunks of this length, split or not by the rule).
 FORCE_SPLIT_LEN: int | None = None
 FORCE_SPLITS: int | None = None
 FORCE_CHUNK: int | None = None
@@ -103,7 +103,7 @@ def plan(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, device: t
     launch = tile(family, dtype)
     n, L = split_plan(n_rows, T, D, launch, device, varlen)
     key = (family, dtype.itemsize)
-    if n == 1 or key not in LOOKBACK_TILES:
+    if (n == 1 and (FORCE_CHUNK is None or varlen)) or key not in LOOKBACK_TILES:
         return n, L, launch[0], False
     args = dict(launch[0])
     if not INTERPRET:

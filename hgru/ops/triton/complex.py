@@ -80,6 +80,8 @@ def _lambda(b_f, b_lb):
 def _lookback(p_flag, p_rec, s_rec, s_j, j, c, NC, NJ, m_d, b_hr, b_hi, b_ar, b_ai, b_br, b_bi, W: tl.constexpr):
     """real.py's ``_lookback`` for complex states: records [6 (A, B, inclusive state; re, im),
     NJ, rows * D] at p_rec (this chain's channels), statuses [NJ, NC] at p_flag."""
+    s_rec = s_rec.to(tl.int64)  # 3-6 planes of chunks x rows x D records can pass 2**31 elements
+    s_j = s_j.to(tl.int64)
     if j > 0:
         tl.store(p_rec + j * s_j, b_ar, mask=m_d)
         tl.store(p_rec + s_rec + j * s_j, b_ai, mask=m_d)

@@ -10,7 +10,8 @@ previous tiles is added afterwards (h = B + A * carry), so only a [BD] FMA per t
 previous tile. The state is float32 whatever the input.
 
 Time splits pass their carries in one pass by decoupled look-back: the grid is 1-D with the chunk
-slowest, so a chunk's predecessors were launched before it; each chunk scans itself for its
+slowest, so a chunk's predecessors were launched before it (a program waits only for programs of
+lower index, which relies on the GPU starting a 1-D grid's programs in index order); each chunk scans itself for its
 aggregate (A, B), publishes it, folds its predecessors' records back to the nearest published
 inclusive state, publishes its own, and scans its steps again (a reread of what it just read,
 from the caches) writing the outputs.
@@ -44,6 +45,8 @@ def _lookback(p_flag, p_rec, s_rec, s_j, j, c, NC, NJ, m_d, b_h, b_a, b_b, W: tl
     statuses [NJ, NC] at p_flag (1: aggregate published, 2: inclusive state published). The chunk
     publishes its aggregate, folds its predecessors' records W at a time back to the nearest
     inclusive state (spinning while one is unpublished), then publishes its own."""
+    s_rec = s_rec.to(tl.int64)  # 3-6 planes of chunks x rows x D records can pass 2**31 elements
+    s_j = s_j.to(tl.int64)
     if j > 0:
         tl.store(p_rec + j * s_j, b_a, mask=m_d)
         tl.store(p_rec + s_rec + j * s_j, b_b, mask=m_d)

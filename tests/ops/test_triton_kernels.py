@@ -89,6 +89,28 @@ def test_realistic_sizes(kind, dtype, shape):
     check(kind, *shape, dtype, False, True, None, tol_scale=5.0)  # long T: more rounding to accumulate
 
 
+@pytest.mark.skipif(DEVICE != "cuda", reason="concurrent programs need a GPU")
+@pytest.mark.parametrize("kind", ["real", "complex"])
+def test_lookback_repeated(kind, monkeypatch):
+    """Look-back publishes records without an acquire (NOTES.md): a race would give sporadic wrong
+    carries. Random shapes, each split into 16-step chunks and run three times, against the
+    unsplit kernel (fp32: they differ only in association)."""
+    gen = torch.Generator().manual_seed(0)
+    for i in range(12):
+        B, T, D = (int(torch.randint(lo, hi, (1,), generator=gen)) for lo, hi in ((1, 5), (500, 9000), (1, 1500)))
+        reverse = bool(i % 2)
+        ins = make_inputs(kind, B, T, D, torch.float32, True, None, seed=i, device=DEVICE)
+        monkeypatch.setattr(common, "FORCE_SPLITS", 1)
+        want = outputs_and_grads(kind, ins, "triton", reverse)
+        monkeypatch.setattr(common, "FORCE_SPLITS", None)
+        monkeypatch.setattr(common, "FORCE_CHUNK", 16)
+        for _ in range(3):
+            got = outputs_and_grads(kind, ins, "triton", reverse)
+            errors = [rel(a, b) for a, b in zip(got, want)]
+            assert max(errors) < 1e-5, f"B, T, D = {B}, {T}, {D}, reverse={reverse}: {errors}"
+        monkeypatch.setattr(common, "FORCE_CHUNK", None)
+
+
 @pytest.mark.parametrize("family,B,T,D,splits,L", [
     ("real", 8, 4096, 2048, 256, 16), ("real", 4, 16384, 1024, 512, 32), ("real", 16, 1024, 1024, 64, 16),
     ("real", 32, 1024, 1024, 64, 16), ("real", 64, 2048, 1024, 1, 2048), ("real", 1, 65536, 256, 1024, 64),

@@ -14,7 +14,8 @@ the gating from c and f and also returns d theta and d lb as per-program partial
 The tiling and the look-back time split of the plain scan are those of ``real.py``; the fused
 kernel splits time in two levels instead (measured faster for it, common.LOOKBACK_TILES): a first
 launch (AGG) writes each split's aggregate, the second folds the aggregates of the splits before
-it, then scans. The backward runs the adjoint a_t = do_t + conj(gamma_{t+1}) a_{t+1}, dx = a, dg_t = a_t conj(h_{t-1}).
+it, then scans. The backward runs the adjoint a_t = do_t + conj(gamma_{t+1}) a_{t+1}, dx = a,
+dg_t = a_t conj(h_{t-1}).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import triton
 import triton.language as tl
 
 from . import common
+from .real import _last
 
 
 @triton.jit
@@ -77,6 +79,40 @@ def _lambda(b_f, b_lb):
 
 
 @triton.jit
+def _gates(p_th, p_lb, o_d, m_d, like, FUSED: tl.constexpr):
+    """The fused kernel's per-channel constants cos theta, sin theta, lower bound as [1, BD] rows
+    (``like``, a zero [BD] row, for the plain scan, which does not use them)."""
+    if FUSED:
+        b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
+        return tl.cos(b_th)[None, :], tl.sin(b_th)[None, :], tl.load(p_lb + o_d, mask=m_d, other=0.)[None, :]
+    return like[None, :], like[None, :], like[None, :]
+
+
+@triton.jit
+def _store_aggregate(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_pr, b_pi, b_hr, b_hi):
+    """Two-level first pass: split i_s's aggregate (gate product, state from zero)."""
+    o_a = (i_b * NSPLIT + i_s) * 2 * D + o_d * 2
+    _store_pairs(p_agg, o_a, m_d, b_pr, b_pi)
+    _store_pairs(p_agg + s_agg, o_a, m_d, b_hr, b_hi)
+
+
+@triton.jit
+def _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_hr, b_hi, FROM_END: tl.constexpr):
+    """Two-level second pass: the state (b_hr, b_hi) carried through the aggregates of the splits
+    scanned before split i_s (those after it when FROM_END), in scan order."""
+    n_pre = NSPLIT - 1 - i_s if FROM_END else i_s
+    for jj in range(n_pre):
+        j = NSPLIT - 1 - jj if FROM_END else jj
+        o_a = (i_b * NSPLIT + j) * 2 * D + o_d * 2
+        b_ar, b_ai = _load_pairs(p_agg, o_a, m_d)
+        b_br, b_bi = _load_pairs(p_agg + s_agg, o_a, m_d)
+        b_hr, b_hi = _cmul(b_ar, b_ai, b_hr, b_hi)
+        b_hr += b_br
+        b_hi += b_bi
+    return b_hr, b_hi
+
+
+@triton.jit
 def _lookback(p_flag, p_rec, s_rec, s_j, j, c, NC, NJ, m_d, b_hr, b_hi, b_ar, b_ai, b_br, b_bi, W: tl.constexpr):
     """real.py's ``_lookback`` for complex states: records [6 (A, B, inclusive state; re, im),
     NJ, rows * D] at p_rec (this chain's channels), statuses [NJ, NC] at p_flag."""
@@ -119,8 +155,7 @@ def _lookback(p_flag, p_rec, s_rec, s_j, j, c, NC, NJ, m_d, b_hr, b_hi, b_ar, b_
                     p -= W
                 w_ar, w_ai, w_br, w_bi = tl.associative_scan((w_ar, w_ai, w_br, w_bi), 0, _combine)
                 last = (o_w == W - 1)[:, None]
-                t_ar, t_ai = tl.sum(tl.where(last, w_ar, 0.), 0), tl.sum(tl.where(last, w_ai, 0.), 0)
-                t_br, t_bi = tl.sum(tl.where(last, w_br, 0.), 0), tl.sum(tl.where(last, w_bi, 0.), 0)
+                t_ar, t_ai, t_br, t_bi = _last(w_ar, last), _last(w_ai, last), _last(w_br, last), _last(w_bi, last)
                 u_r, u_i = _cmul(acc_ar, acc_ai, t_br, t_bi)
                 acc_br += u_r
                 acc_bi += u_i
@@ -177,8 +212,8 @@ def _fwd_pass(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_si
         b_gi = tl.where(m, b_gi, 0.)
         # scan the tile from a zero state, then add the carry (h = B + A * carry)
         b_gr, b_gi, b_xr, b_xi = tl.associative_scan((b_gr, b_gi, b_xr, b_xi), 0, _combine)
-        b_glr, b_gli = tl.sum(tl.where(row_out, b_gr, 0.), 0), tl.sum(tl.where(row_out, b_gi, 0.), 0)
-        b_xlr, b_xli = tl.sum(tl.where(row_out, b_xr, 0.), 0), tl.sum(tl.where(row_out, b_xi, 0.), 0)
+        b_glr, b_gli = _last(b_gr, row_out), _last(b_gi, row_out)
+        b_xlr, b_xli = _last(b_xr, row_out), _last(b_xi, row_out)
         if AGG:
             b_pr, b_pi = _cmul(b_pr, b_pi, b_glr, b_gli)
         else:
@@ -223,32 +258,16 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_flag, p_cu, p_th, p_lb, T, D
     o_st = i_b * 2 * D + o_d * OD
     b_hr = tl.zeros([BD], dtype=tl.float32)
     b_hi = tl.zeros([BD], dtype=tl.float32)
-    b_cos = b_hr[None, :]
-    b_sin = b_cos
-    b_lb = b_cos
-    if FUSED:
-        b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
-        b_cos, b_sin = tl.cos(b_th)[None, :], tl.sin(b_th)[None, :]
-        b_lb = tl.load(p_lb + o_d, mask=m_d, other=0.)[None, :]
+    b_cos, b_sin, b_lb = _gates(p_th, p_lb, o_d, m_d, b_hr, FUSED)
     if AGG:
         b_pr, b_pi, b_hr, b_hi = _fwd_pass(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin,
                                            b_lb, s_xt, s_gt, s_ot, D, BT, REVERSE, FUSED, SILU, True)
-        o_a = (i_b * NSPLIT + i_s) * 2 * D + o_d * 2
-        _store_pairs(p_agg, o_a, m_d, b_pr, b_pi)
-        _store_pairs(p_agg + s_agg, o_a, m_d, b_hr, b_hi)
+        _store_aggregate(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_pr, b_pi, b_hr, b_hi)
     else:
         if HAS_H0:
             b_hr, b_hi = _load_state(p_h0, o_st, m_d, D, FUSED)
         if SPLIT:
-            n_pre = NSPLIT - 1 - i_s if REVERSE else i_s
-            for jj in range(n_pre):
-                j = NSPLIT - 1 - jj if REVERSE else jj
-                o_a = (i_b * NSPLIT + j) * 2 * D + o_d * 2
-                b_ar, b_ai = _load_pairs(p_agg, o_a, m_d)
-                b_br, b_bi = _load_pairs(p_agg + s_agg, o_a, m_d)
-                b_hr, b_hi = _cmul(b_ar, b_ai, b_hr, b_hi)
-                b_hr += b_br
-                b_hi += b_bi
+            b_hr, b_hi = _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_hr, b_hi, REVERSE)
         if LOOKBACK:
             z = tl.zeros([BD], dtype=tl.float32)
             b_ar, b_ai, b_br, b_bi = _fwd_pass(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, z, z, b_cos, b_sin, b_lb,
@@ -303,8 +322,8 @@ def _bwd_pass(p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c, b_
         b_gr = tl.where(m_n, b_gr, 1.)
         b_gi = tl.where(m_n, -b_gi, 0.)
         b_gr, b_gi, b_dr, b_di = tl.associative_scan((b_gr, b_gi, b_dr, b_di), 0, _combine)
-        b_glr, b_gli = tl.sum(tl.where(row_out, b_gr, 0.), 0), tl.sum(tl.where(row_out, b_gi, 0.), 0)
-        b_dlr, b_dli = tl.sum(tl.where(row_out, b_dr, 0.), 0), tl.sum(tl.where(row_out, b_di, 0.), 0)
+        b_glr, b_gli = _last(b_gr, row_out), _last(b_gi, row_out)
+        b_dlr, b_dli = _last(b_dr, row_out), _last(b_di, row_out)
         if AGG:
             b_pr, b_pi = _cmul(b_pr, b_pi, b_glr, b_gli)
         else:
@@ -378,33 +397,17 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
     b_ci = tl.zeros([BD], dtype=tl.float32)
     b_h0r = b_cr
     b_h0i = b_cr
-    b_cos = b_cr[None, :]
-    b_sin = b_cos
-    b_lb = b_cos
-    if FUSED:
-        b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
-        b_cos, b_sin = tl.cos(b_th)[None, :], tl.sin(b_th)[None, :]
-        b_lb = tl.load(p_lb + o_d, mask=m_d, other=0.)[None, :]
+    b_cos, b_sin, b_lb = _gates(p_th, p_lb, o_d, m_d, b_cr, FUSED)
     if AGG:
         b_pr, b_pi, b_cr, b_ci, _, _ = _bwd_pass(p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c,
                                                  b_cr, b_ci, b_h0r, b_h0i, b_cos, b_sin, b_lb, s_xt, s_gt, s_ot, D,
                                                  BT, REVERSE, False, FUSED, SILU, True)
-        o_a = (i_b * NSPLIT + i_s) * 2 * D + o_d * 2
-        _store_pairs(p_agg, o_a, m_d, b_pr, b_pi)
-        _store_pairs(p_agg + s_agg, o_a, m_d, b_cr, b_ci)
+        _store_aggregate(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_pr, b_pi, b_cr, b_ci)
     else:
         if HAS_DHT:
             b_cr, b_ci = _load_state(p_dht, o_st, m_d, D, FUSED)
         if SPLIT:
-            n_pre = i_s if REVERSE else NSPLIT - 1 - i_s
-            for jj in range(n_pre):
-                j = jj if REVERSE else NSPLIT - 1 - jj
-                o_a = (i_b * NSPLIT + j) * 2 * D + o_d * 2
-                b_ar, b_ai = _load_pairs(p_agg, o_a, m_d)
-                b_br, b_bi = _load_pairs(p_agg + s_agg, o_a, m_d)
-                b_cr, b_ci = _cmul(b_ar, b_ai, b_cr, b_ci)
-                b_cr += b_br
-                b_ci += b_bi
+            b_cr, b_ci = _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_cr, b_ci, not REVERSE)
         if HAS_H0:
             b_h0r, b_h0i = _load_state(p_h0, o_st, m_d, D, FUSED)
         if LOOKBACK:
@@ -508,7 +511,8 @@ def scan_bwd(g, o, do, dht, h0, cu_seqlens, reverse: bool):
     dh0 = torch.zeros(rows, D, 2, device=g.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
     dht = None if dht is None else dht.float().contiguous()
-    _launch(_bwd_kernel, lambda agg, flag: (None, g, o, do, dht, h0, dx, dg, dh0, None, None, agg, flag, cu_seqlens, None, None),
+    _launch(_bwd_kernel,
+            lambda agg, flag: (None, g, o, do, dht, h0, dx, dg, dh0, None, None, agg, flag, cu_seqlens, None, None),
             common.plan("complex", g.dtype, rows, T, D, g.device, cu_seqlens is not None), rows, T, D, g.device,
             cu_seqlens is not None, **_strides(dx, g, o), REVERSE=reverse,
             HAS_H0=h0 is not None, HAS_DHT=dht is not None, FUSED=False, SILU=False)
@@ -553,7 +557,8 @@ def hgru_bwd(c, f, theta, lb, h, dh, dht, h0, cu_seqlens, reverse: bool, silu: b
     h0 = None if h0 is None else h0.float().contiguous()
     dht = None if dht is None else dht.float().contiguous()
     theta, lb = theta.float().contiguous(), lb.float().contiguous()
-    _launch(_bwd_kernel, lambda agg, flag: (c, f, h, dh, dht, h0, dc, df, dh0, dth, dlb, agg, flag, cu_seqlens, theta, lb),
+    _launch(_bwd_kernel,
+            lambda agg, flag: (c, f, h, dh, dht, h0, dc, df, dh0, dth, dlb, agg, flag, cu_seqlens, theta, lb),
             plan, rows, T, D, c.device, cu_seqlens is not None, **_strides(c, f, h), REVERSE=reverse,
             HAS_H0=h0 is not None, HAS_DHT=dht is not None, FUSED=True, SILU=silu)
     return dc, df, dth.sum(0), dlb.sum(0), dh0

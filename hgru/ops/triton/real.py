@@ -11,10 +11,10 @@ previous tile. The state is float32 whatever the input.
 
 Time splits pass their carries in one pass by decoupled look-back: the grid is 1-D with the chunk
 slowest, so a chunk's predecessors were launched before it (a program waits only for programs of
-lower index, which relies on the GPU starting a 1-D grid's programs in index order); each chunk scans itself for its
-aggregate (A, B), publishes it, folds its predecessors' records back to the nearest published
-inclusive state, publishes its own, and scans its steps again (a reread of what it just read,
-from the caches) writing the outputs.
+lower index, which relies on the GPU starting a 1-D grid's programs in index order); each chunk
+scans itself for its aggregate (A, B), publishes it, folds its predecessors' records back to the
+nearest published inclusive state, publishes its own, and scans its steps again (a reread of
+what it just read, from the caches) writing the outputs.
 
 The backward is the same scan run the other way over the gate shifted by one step:
 a_t = do_t + g_{t+1} a_{t+1}; dx = a; dg_t = a_t h_{t-1}; dh0 = g_1 a_1.
@@ -90,14 +90,25 @@ def _lookback(p_flag, p_rec, s_rec, s_j, j, c, NC, NJ, m_d, b_h, b_a, b_b, W: tl
 
 
 @triton.jit
-def _program(D, NSPLIT, BD: tl.constexpr, SCAN_REVERSED: tl.constexpr):
-    """(channel block, row, time split, chain, chunk in scan order, number of chains). The grid
-    is 1-D with the chunk slowest, so a chunk's predecessors were launched before it."""
+def _locate(p_cu, T, D, s_b, s_t, L, NSPLIT, BD: tl.constexpr, VARLEN: tl.constexpr, SCAN_REVERSED: tl.constexpr):
+    """This program's (row, chain, chunk in scan order, number of chains, channels, channel mask,
+    row's base offset, row's length, first and end step). The grid is 1-D with the chunk slowest,
+    so a chunk's predecessors were launched before it."""
     pid = tl.program_id(0)
     nc = tl.num_programs(0) // NSPLIT
     j, c = pid // nc, pid % nc
     ndb = tl.cdiv(D, BD)
-    return c % ndb, c // ndb, (NSPLIT - 1 - j) if SCAN_REVERSED else j, c, j, nc
+    i_b = c // ndb
+    o_d = (c % ndb) * BD + tl.arange(0, BD)
+    if VARLEN:
+        bos = tl.load(p_cu + i_b).to(tl.int64)
+        n = tl.load(p_cu + i_b + 1).to(tl.int64) - bos
+        base = bos * s_t
+    else:
+        n = T
+        base = i_b.to(tl.int64) * s_b
+    lo = ((NSPLIT - 1 - j) if SCAN_REVERSED else j) * L
+    return i_b, c, j, nc, o_d, o_d < D, base, n, lo, tl.minimum(lo + L, n)
 
 
 @triton.jit
@@ -128,18 +139,8 @@ def _fwd_pass(p_x, p_g, p_o, base, lo, hi, s_t, o_d, m_d, b_h, BT: tl.constexpr,
 def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_rec, p_flag, p_cu, T, D, s_b, s_t, L, NSPLIT, s_rec,
                 BT: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr,
                 VARLEN: tl.constexpr, LOOKBACK: tl.constexpr, W: tl.constexpr):
-    i_d, i_b, i_s, i_c, i_j, n_c = _program(D, NSPLIT, BD, REVERSE)
-    o_d = i_d * BD + tl.arange(0, BD)
-    m_d = o_d < D
-    if VARLEN:
-        bos = tl.load(p_cu + i_b).to(tl.int64)
-        n = tl.load(p_cu + i_b + 1).to(tl.int64) - bos
-        base = bos * s_t
-    else:
-        n = T
-        base = i_b.to(tl.int64) * s_b
-    lo = i_s * L
-    hi = tl.minimum(lo + L, n)
+    i_b, i_c, i_j, n_c, o_d, m_d, base, n, lo, hi = _locate(p_cu, T, D, s_b, s_t, L, NSPLIT, BD, VARLEN,
+                                                            REVERSE)
     b_h = tl.zeros([BD], dtype=tl.float32)
     if HAS_H0:
         b_h = tl.load(p_h0 + i_b * D + o_d, mask=m_d, other=0.)
@@ -191,18 +192,8 @@ def _bwd_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_rec, p_flag, p
                 NSPLIT, s_rec, BT: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr,
                 HAS_DHT: tl.constexpr, VARLEN: tl.constexpr, LOOKBACK: tl.constexpr, W: tl.constexpr):
     # The adjoint runs against the forward direction.
-    i_d, i_b, i_s, i_c, i_j, n_c = _program(D, NSPLIT, BD, not REVERSE)
-    o_d = i_d * BD + tl.arange(0, BD)
-    m_d = o_d < D
-    if VARLEN:
-        bos = tl.load(p_cu + i_b).to(tl.int64)
-        n = tl.load(p_cu + i_b + 1).to(tl.int64) - bos
-        base = bos * s_t
-    else:
-        n = T
-        base = i_b.to(tl.int64) * s_b
-    lo = i_s * L
-    hi = tl.minimum(lo + L, n)
+    i_b, i_c, i_j, n_c, o_d, m_d, base, n, lo, hi = _locate(p_cu, T, D, s_b, s_t, L, NSPLIT, BD, VARLEN,
+                                                            not REVERSE)
     b_c = tl.zeros([BD], dtype=tl.float32)
     b_h0 = b_c
     if HAS_DHT:

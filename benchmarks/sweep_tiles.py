@@ -1,13 +1,17 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
 """Tile x time-split sweep for the Triton kernels: the measurement behind ``common.TILES``,
-``common.LOOKBACK_TILES``, ``common.split_plan`` and ``common.lookback_rows`` (benchmarks/NOTES.md).
+``common.CHUNK_TILES``, ``common.LOOKBACK_TILES``, ``common.split_plan`` and
+``common.lookback_rows`` (benchmarks/NOTES.md).
 
     python benchmarks/sweep_tiles.py --json runs/sweep.json [--families real complex hgru]
 
 For each kernel family, dtype and shape, times the forward and the backward launchers (GPU time,
-CUDA-graph replays) for every candidate tile and every split count in SPLITS, or for the look-back
-families (real) every chunk length in CHUNKS ("rule" = what ``common.plan`` picks), and prints each row with its ratio to the bandwidth floor, then the best
-row per (family, dtype, shape). Floors count the tensors each launcher must read and write once.
+CUDA-graph replays) and prints each row with its ratio to the bandwidth floor, then the best row
+per (family, dtype, shape). Floors count the tensors each launcher must read and write once.
+Real scans: every unsplit tile (one program per row and channel block) and every chunk tile
+(R, NW, BD) of the time split, time split as the rule says or, where it would not split, forced.
+Complex: every tile x look-back chunk length in CHUNKS; fused HGRU: every tile x split count in
+SPLITS ("rule" = what ``common.plan`` picks).
 """
 from __future__ import annotations
 
@@ -33,6 +37,9 @@ CANDIDATES = {
     ("hgru", 2): [(16, 64, 2), (16, 16, 1), (8, 64, 2), (4, 128, 1)],
     ("hgru", 4): [(4, 64, 1), (4, 128, 1), (16, 64, 2)],
 }
+# candidate chunk tiles (R steps per warp, warps, BD channels) of the real scans' time split
+CHUNK_CANDIDATES = {2: [(8, 4, 256), (4, 4, 256), (16, 4, 256), (8, 8, 256), (4, 8, 256), (8, 2, 256), (16, 2, 256)],
+                    4: [(8, 4, 128), (4, 4, 128), (16, 4, 128), (8, 8, 128), (4, 8, 128)]}
 SHAPES = {"real": [(8, 4096, 2048), (4, 16384, 1024), (16, 1024, 1024), (1, 65536, 256)],
           "complex": [(8, 4096, 1024), (16, 1024, 512)], "hgru": [(8, 4096, 1024)]}
 SPLITS = ["rule", 1, 8, 16, 32, 64]
@@ -73,6 +80,7 @@ def main():
     ap.add_argument("--splits", nargs="+", type=lambda a: a if a == "rule" else int(a),
                     help="split counts (two-level) or chunk lengths (look-back) to time instead of SPLITS / CHUNKS")
     ap.add_argument("--tiles", nargs="+", help="BT,BD,warps tiles instead of the candidates")
+    ap.add_argument("--chunk-tiles", nargs="+", help="R,NW,BD chunk tiles of the real scans instead of the candidates")
     ap.add_argument("--two-level", action="store_true", help="time splits by the two-level split, not look-back")
     ap.add_argument("--json")
     args = ap.parse_args()
@@ -83,6 +91,17 @@ def main():
     rows = []
     if args.two_level:
         common.LOOKBACK_TILES.clear()
+
+    def timed(row, fwd, bwd, b_fwd, b_bwd):
+        try:
+            t_f, t_b = median_ms(fwd, warmup=5, rep=40, graph=True), median_ms(bwd, warmup=5, rep=40, graph=True)
+            row.update({"fwd ms": round(t_f, 4), "fwd ratio": round(t_f / (b_fwd / bw * 1e3), 2),
+                        "bwd ms": round(t_b, 4), "bwd ratio": round(t_b / (b_bwd / bw * 1e3), 2)})
+        except Exception as err:  # a tile that does not compile or launch is reported, not fatal
+            row["error"] = f"{type(err).__name__}: {str(err)[:80]}"
+        print(row, flush=True)
+        rows.append(row)
+
     for family in args.families:
         for dt in args.dtypes:
             dtype = {"bf16": torch.bfloat16, "fp32": torch.float32}[dt]
@@ -91,15 +110,37 @@ def main():
                 continue
             default = common.TILES[key]
             shapes = [tuple(map(int, a.split(","))) for a in args.shapes] if args.shapes else SHAPES[family]
+            tiles = [tuple(map(int, a.split(","))) for a in args.tiles] if args.tiles else CANDIDATES[key]
+            if args.default_tile:
+                tiles = [default[:3]]
             for shape in shapes:
                 b_fwd, b_bwd, fwd, bwd = cases(family, dtype, shape)
+                name = {"family": family, "dtype": dt, "B,T,D": ",".join(map(str, shape))}
+                if family == "real":
+                    default_chunk = common.CHUNK_TILES[dtype.itemsize]
+                    chunks = [tuple(map(int, a.split(","))) for a in args.chunk_tiles] if args.chunk_tiles \
+                        else [default_chunk] if args.default_tile else CHUNK_CANDIDATES[dtype.itemsize]
+                    common.FORCE_SPLITS = 1
+                    for tile in tiles:
+                        common.TILES[key] = (*tile, default[3])
+                        timed(dict(name, tile=",".join(map(str, tile)), splits="1"), fwd, bwd, b_fwd, b_bwd)
+                    common.TILES[key] = default
+                    common.FORCE_SPLITS = None
+                    ruled = common.plan_real(dtype, *shape, torch.device("cuda"), False)[0] > 1
+                    common.FORCE_SPLITS = None if ruled else 3
+                    for chunk in chunks:
+                        common.CHUNK_TILES[dtype.itemsize] = chunk
+                        picked = common.plan_real(dtype, *shape, torch.device("cuda"), False)[0]
+                        timed(dict(name, tile="chunk " + ",".join(map(str, chunk)),
+                                   splits=f"{picked} x {chunk[0] * chunk[1]}" + (" (rule)" if ruled else " (forced)")),
+                              fwd, bwd, b_fwd, b_bwd)
+                    common.CHUNK_TILES[dtype.itemsize] = default_chunk
+                    common.FORCE_SPLITS = None
+                    continue
                 lookback = key in common.LOOKBACK_TILES
                 default_lb = common.LOOKBACK_TILES.get(key)
                 # with look-back, a tile is timed unsplit (as TILES) and split (as LOOKBACK_TILES)
-                tiles = [tuple(map(int, a.split(","))) for a in args.tiles] if args.tiles else CANDIDATES[key]
-                if args.default_tile:
-                    tiles = [default[:3]] + ([default_lb] if lookback and default_lb != default[:3] else [])
-                for tile in tiles:
+                for tile in tiles + ([default_lb] if args.default_tile and lookback and default_lb != default[:3] else []):
                     common.TILES[key] = (*tile, default[3])
                     if lookback:
                         common.LOOKBACK_TILES[key] = tile
@@ -109,17 +150,8 @@ def main():
                         common.FORCE_SPLITS = 1 if lookback and ns == 1 else None if ns == "rule" or lookback else ns
                         common.FORCE_CHUNK = None if ns == "rule" or not lookback or ns == 1 else ns
                         picked, L = common.plan(family, dtype, *shape, torch.device("cuda"), False)[:2]
-                        row = {"family": family, "dtype": dt, "B,T,D": ",".join(map(str, shape)),
-                               "tile": ",".join(map(str, tile)),
-                               "splits": f"{picked} x {L}" + (" (rule)" if ns == "rule" else "")}
-                        try:
-                            t_f, t_b = median_ms(fwd, warmup=5, rep=40, graph=True), median_ms(bwd, warmup=5, rep=40, graph=True)
-                            row.update({"fwd ms": round(t_f, 4), "fwd ratio": round(t_f / (b_fwd / bw * 1e3), 2),
-                                        "bwd ms": round(t_b, 4), "bwd ratio": round(t_b / (b_bwd / bw * 1e3), 2)})
-                        except Exception as err:  # a tile that does not compile or launch is reported, not fatal
-                            row["error"] = f"{type(err).__name__}: {str(err)[:80]}"
-                        print(row, flush=True)
-                        rows.append(row)
+                        timed(dict(name, tile=",".join(map(str, tile)),
+                                   splits=f"{picked} x {L}" + (" (rule)" if ns == "rule" else "")), fwd, bwd, b_fwd, b_bwd)
                 common.TILES[key] = default
                 if lookback:
                     common.LOOKBACK_TILES[key] = default_lb

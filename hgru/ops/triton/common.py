@@ -27,17 +27,21 @@ LOADED = {"real": 2, "complex": 4, "hgru": 3}  # input values read per (time ste
 MIN_SPLIT_LEN = 64
 MAX_SPLITS = 256
 INTERPRET_TILE = (16, 16)
-# Families whose time splits pass carries in one pass by look-back (real.py), with the tile used
-# then: (BT, BD, warps), measured by sweep_tiles.py (NOTES.md, look-back). Their chunks are
-# lookback_rows(chains) steps long: with few chains, more chunks of each are in flight at once
+# The real scans split time into chunks of one tile each, passing carries by look-back (real.py):
+# (R steps per warp, NW warps, BD channels) per input element size; a chunk is R * NW steps.
+# Measured by sweep_tiles.py (NOTES.md, chunks).
+CHUNK_TILES = {2: (16, 4, 256), 4: (16, 4, 128)}
+INTERPRET_CHUNK = (2, 2, 16)
+# The complex scan splits time by look-back too (complex.py), with this tile (BT, BD, warps) and
+# chunks of lookback_rows(chains) steps: with few chains, more chunks of each are in flight at once
 # and a chunk looks back further, so chunks are longer. The fused HGRU kernel keeps the two-level
 # split: look-back measured 45% slower there (its registers already spill).
-LOOKBACK_TILES = {("real", 2): (8, 256, 1), ("real", 4): (16, 128, 1), ("complex", 2): (4, 128, 1),
-                  ("complex", 4): (4, 64, 1)}
+LOOKBACK_TILES = {("complex", 2): (4, 128, 1), ("complex", 4): (4, 64, 1)}
 LOOKBACK_WINDOW = 4  # predecessors' records read at once (2 and 4 measured alike, 8 slower)
 
 # Tests set this to force the time-split paths on small inputs; sweeps set FORCE_SPLITS and
-# FORCE_CHUNK (look-back chunks of this length, split or not by the rule).
+# FORCE_CHUNK (look-back chunks of this length, split or not by the rule; for the real scans the
+# largest power of two at most this long, for both).
 FORCE_SPLIT_LEN: int | None = None
 FORCE_SPLITS: int | None = None
 FORCE_CHUNK: int | None = None
@@ -99,7 +103,7 @@ def plan_splits(programs: int, T: int, per_sm: int, tile_kb: float, sms: int) ->
 def plan(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, device: torch.device,
          varlen: bool) -> tuple[int, int, dict, bool]:
     """(number of time splits, split length, launch arguments, whether splits pass their carries
-    by look-back) of ``family``'s kernels."""
+    by look-back) of ``family``'s kernels (complex, hgru; the real scans': ``plan_real``)."""
     launch = tile(family, dtype)
     n, L = split_plan(n_rows, T, D, launch, device, varlen)
     key = (family, dtype.itemsize)
@@ -115,3 +119,21 @@ def plan(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, device: t
 
 def grid(n_d: int, BD: int, n_rows: int, n_split: int):
     return (triton.cdiv(n_d, BD), n_rows, n_split)
+
+
+def plan_real(dtype: torch.dtype, n_rows: int, T: int, D: int, device: torch.device,
+              varlen: bool) -> tuple[int, dict]:
+    """(number of time chunks, launch arguments) of the real scans: one program per (row, channel
+    block) over all of time (``tile``) unless ``split_plan`` splits, then chunks of one
+    [R * NW, BD] tile each (``CHUNK_TILES``) passing carries by look-back."""
+    launch = tile("real", dtype)
+    n, _ = split_plan(n_rows, T, D, launch, device, varlen)
+    force = FORCE_CHUNK or FORCE_SPLIT_LEN
+    if varlen or (n == 1 and force is None):
+        return 1, launch[0]
+    R, NW, BD = INTERPRET_CHUNK if INTERPRET else CHUNK_TILES[dtype.itemsize]
+    if force is not None:
+        L = 1 << (force.bit_length() - 1)
+        NW = min(NW, L)
+        R = L // NW
+    return triton.cdiv(T, R * NW), dict(R=R, NW=NW, BD=BD, num_warps=NW, num_stages=1)

@@ -39,67 +39,12 @@ def _last(v, row):
 
 
 @triton.jit
-def _lookback(p_flag, p_rec, s_rec, s_j, j, c, NC, NJ, m_d, b_h, b_a, b_b, W: tl.constexpr):
-    """Carry-in of chunk j (in scan order) of chain c, whose aggregate is (b_a, b_b); b_h for
-    chunk 0. Records [3 (A, B, inclusive state), NJ, rows * D] at p_rec (this chain's channels),
-    statuses [NJ, NC] at p_flag (1: aggregate published, 2: inclusive state published). The chunk
-    publishes its aggregate, folds its predecessors' records W at a time back to the nearest
-    inclusive state (spinning while one is unpublished), then publishes its own."""
-    s_rec = s_rec.to(tl.int64)  # 3-6 planes of chunks x rows x D records can pass 2**31 elements
-    s_j = s_j.to(tl.int64)
-    if j > 0:
-        tl.store(p_rec + j * s_j, b_a, mask=m_d)
-        tl.store(p_rec + s_rec + j * s_j, b_b, mask=m_d)
-        tl.debug_barrier()
-        tl.atomic_xchg(p_flag + j * NC + c, 1, sem="release", scope="gpu")
-        o_w = tl.arange(0, W)
-        acc_a = tl.full(b_h.shape, 1., tl.float32)
-        acc_b = tl.zeros(b_h.shape, tl.float32)
-        p = j - 1
-        while p >= 0:
-            q = p - (W - 1) + o_w  # the window in time order; rows before chunk 0 count as inclusive
-            # plain volatile reads (no acquire: that would invalidate the SM's L1, which holds the
-            # tiles to reread); the values are read after the statuses, from L2 (volatile)
-            f = tl.load(p_flag + q * NC + c, mask=q >= 0, other=2, volatile=True)
-            tl.debug_barrier()
-            r_inc = tl.max(tl.where(f == 2, o_w, -1), 0)
-            if tl.min(tl.where(o_w > r_inc, f, 2), 0) >= 1:
-                m_q = (o_w > r_inc)[:, None] & m_d[None, :]
-                o_q = q.to(tl.int64)[:, None] * s_j
-                w_a = tl.load(p_rec[None, :] + o_q, mask=m_q, other=1., volatile=True)
-                w_b = tl.load(p_rec[None, :] + s_rec + o_q, mask=m_q, other=0., volatile=True)
-                if r_inc >= 0:  # an inclusive state is a record with A = 0
-                    inc = tl.load(p_rec + 2 * s_rec + (p - (W - 1) + r_inc) * s_j, mask=m_d, volatile=True)
-                    at = (o_w == r_inc)[:, None]
-                    w_a = tl.where(at, 0., w_a)
-                    w_b = tl.where(at, inc[None, :], w_b)
-                    p = -1
-                else:
-                    p -= W
-                w_a, w_b = tl.associative_scan((w_a, w_b), 0, _combine)
-                last = (o_w == W - 1)[:, None]
-                t_a, t_b = _last(w_a, last), _last(w_b, last)
-                acc_b += acc_a * t_b
-                acc_a *= t_a
-        b_h = acc_b
-    if j < NJ - 1:
-        tl.store(p_rec + 2 * s_rec + j * s_j, b_b + b_a * b_h, mask=m_d)
-        tl.debug_barrier()
-        tl.atomic_xchg(p_flag + j * NC + c, 2, sem="release", scope="gpu")
-    return b_h
-
-
-@triton.jit
-def _locate(p_cu, T, D, s_b, s_t, L, NSPLIT, BD: tl.constexpr, VARLEN: tl.constexpr, SCAN_REVERSED: tl.constexpr):
-    """This program's (row, chain, chunk in scan order, number of chains, channels, channel mask,
-    row's base offset, row's length, first and end step). The grid is 1-D with the chunk slowest,
-    so a chunk's predecessors were launched before it."""
-    pid = tl.program_id(0)
-    nc = tl.num_programs(0) // NSPLIT
-    j, c = pid // nc, pid % nc
+def _locate(p_cu, T, D, s_b, s_t, BD: tl.constexpr, VARLEN: tl.constexpr):
+    """This program's (row, channels, channel mask, row's base offset, row's length): one program
+    per (row, channel block), the whole sequence."""
     ndb = tl.cdiv(D, BD)
-    i_b = c // ndb
-    o_d = (c % ndb) * BD + tl.arange(0, BD)
+    i_b = tl.program_id(0) // ndb
+    o_d = (tl.program_id(0) % ndb) * BD + tl.arange(0, BD)
     if VARLEN:
         bos = tl.load(p_cu + i_b).to(tl.int64)
         n = tl.load(p_cu + i_b + 1).to(tl.int64) - bos
@@ -107,109 +52,220 @@ def _locate(p_cu, T, D, s_b, s_t, L, NSPLIT, BD: tl.constexpr, VARLEN: tl.conste
     else:
         n = T
         base = i_b.to(tl.int64) * s_b
-    lo = ((NSPLIT - 1 - j) if SCAN_REVERSED else j) * L
-    return i_b, c, j, nc, o_d, o_d < D, base, n, lo, tl.minimum(lo + L, n)
+    return i_b, o_d, o_d < D, base, n
 
 
 @triton.jit
-def _fwd_pass(p_x, p_g, p_o, base, lo, hi, s_t, o_d, m_d, b_h, BT: tl.constexpr, REVERSE: tl.constexpr,
-              AGG: tl.constexpr):
-    """Scan steps [lo, hi) from state b_h, writing o unless AGG; returns (product of g, final state)."""
+def _fwd_pass(p_x, p_g, p_o, base, n, s_t, o_d, m_d, b_h, BT: tl.constexpr, REVERSE: tl.constexpr):
+    """Scan the n steps from state b_h, writing o; returns the final state."""
     o_r = tl.arange(0, BT)
     row_out = (o_r == BT - 1)[:, None]
-    b_a = tl.full(b_h.shape, 1., dtype=tl.float32)
-    for k in range(tl.cdiv(hi - lo, BT)):
-        o_t = (hi - 1 - k * BT - o_r) if REVERSE else (lo + k * BT + o_r)
-        m = ((o_t >= lo) & (o_t < hi))[:, None] & m_d[None, :]
+    for k in range(tl.cdiv(n, BT)):
+        o_t = (n - 1 - k * BT - o_r) if REVERSE else (k * BT + o_r)
+        m = ((o_t >= 0) & (o_t < n))[:, None] & m_d[None, :]
         offs = base + o_t.to(tl.int64)[:, None] * s_t + o_d[None, :]
         b_x = tl.load(p_x + offs, mask=m, other=0.).to(tl.float32)
         b_g = tl.load(p_g + offs, mask=m, other=1.).to(tl.float32)
         # scan the tile from a zero state, then add the carry: the scan never waits on it
         b_g, b_x = tl.associative_scan((b_g, b_x), 0, _combine)
-        b_gl = _last(b_g, row_out)
-        if AGG:
-            b_a *= b_gl
-        else:
-            tl.store(p_o + offs, (b_x + b_g * b_h[None, :]).to(p_o.dtype.element_ty), mask=m)
-        b_h = _last(b_x, row_out) + b_gl * b_h
-    return b_a, b_h
+        tl.store(p_o + offs, (b_x + b_g * b_h[None, :]).to(p_o.dtype.element_ty), mask=m)
+        b_h = _last(b_x, row_out) + _last(b_g, row_out) * b_h
+    return b_h
 
 
 @triton.jit
-def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_rec, p_flag, p_cu, T, D, s_b, s_t, L, NSPLIT, s_rec,
-                BT: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr,
-                VARLEN: tl.constexpr, LOOKBACK: tl.constexpr, W: tl.constexpr):
-    i_b, i_c, i_j, n_c, o_d, m_d, base, n, lo, hi = _locate(p_cu, T, D, s_b, s_t, L, NSPLIT, BD, VARLEN,
-                                                            REVERSE)
+def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_cu, T, D, s_b, s_t, BT: tl.constexpr, BD: tl.constexpr,
+                REVERSE: tl.constexpr, HAS_H0: tl.constexpr, VARLEN: tl.constexpr):
+    i_b, o_d, m_d, base, n = _locate(p_cu, T, D, s_b, s_t, BD, VARLEN)
     b_h = tl.zeros([BD], dtype=tl.float32)
     if HAS_H0:
         b_h = tl.load(p_h0 + i_b * D + o_d, mask=m_d, other=0.)
-    if LOOKBACK:  # the chunk's aggregate, the carry-in, then the chunk again (from the caches)
-        b_a, b_b = _fwd_pass(p_x, p_g, p_o, base, lo, hi, s_t, o_d, m_d, tl.zeros([BD], dtype=tl.float32),
-                             BT, REVERSE, True)
-        b_h = _lookback(p_flag, p_rec + i_b * D + o_d, s_rec, n_c // tl.cdiv(D, BD) * D, i_j, i_c, n_c,
-                        NSPLIT, m_d, b_h, b_a, b_b, W)
-    _, b_h = _fwd_pass(p_x, p_g, p_o, base, lo, hi, s_t, o_d, m_d, b_h, BT, REVERSE, False)
-    tl.store(p_ht + i_b * D + o_d, b_h, mask=m_d & ((lo == 0) if REVERSE else (hi == n)))
+    b_h = _fwd_pass(p_x, p_g, p_o, base, n, s_t, o_d, m_d, b_h, BT, REVERSE)
+    tl.store(p_ht + i_b * D + o_d, b_h, mask=m_d)
 
 
 @triton.jit
-def _bwd_pass(p_g, p_o, p_do, p_dx, p_dg, base, n, lo, hi, s_t, o_d, m_d, b_c, b_h0, BT: tl.constexpr,
-              REVERSE: tl.constexpr, HAS_H0: tl.constexpr, AGG: tl.constexpr):
-    """The adjoint over steps [lo, hi) from state b_c, writing dx, dg unless AGG; returns (product
-    of the shifted gates, final adjoint state)."""
-    S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step
-    o_r = tl.arange(0, BT)
-    row_out = (o_r == BT - 1)[:, None]
-    b_a = tl.full(b_c.shape, 1., dtype=tl.float32)
-    for k in range(tl.cdiv(hi - lo, BT)):
-        o_t = (lo + k * BT + o_r) if REVERSE else (hi - 1 - k * BT - o_r)
-        m_t = (o_t >= lo) & (o_t < hi)
-        m = m_t[:, None] & m_d[None, :]
-        offs = base + o_t.to(tl.int64)[:, None] * s_t + o_d[None, :]
-        m_n = (m_t & (o_t + S >= 0) & (o_t + S < n))[:, None] & m_d[None, :]
-        b_gn = tl.load(p_g + offs + S * s_t, mask=m_n, other=1.).to(tl.float32)
-        b_do = tl.load(p_do + offs, mask=m, other=0.).to(tl.float32)
-        b_gn, b_do = tl.associative_scan((b_gn, b_do), 0, _combine)
-        b_gl = _last(b_gn, row_out)
-        b_dl = _last(b_do, row_out)
-        if AGG:
-            b_a *= b_gl
-        else:
-            b_do += b_gn * b_c[None, :]
-            edge = ((o_t - S < 0) | (o_t - S >= n))[:, None]
-            b_hp = tl.load(p_o + offs - S * s_t, mask=m & ~edge, other=0.).to(tl.float32)
-            if HAS_H0:
-                b_hp = tl.where(edge, b_h0[None, :], b_hp)
-            tl.store(p_dx + offs, b_do.to(p_dx.dtype.element_ty), mask=m)
-            tl.store(p_dg + offs, (b_do * b_hp).to(p_dg.dtype.element_ty), mask=m)
-        b_c = b_dl + b_gl * b_c
-    return b_a, b_c
-
-
-@triton.jit
-def _bwd_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_rec, p_flag, p_cu, T, D, s_b, s_t, L,
-                NSPLIT, s_rec, BT: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr,
-                HAS_DHT: tl.constexpr, VARLEN: tl.constexpr, LOOKBACK: tl.constexpr, W: tl.constexpr):
+def _bwd_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_cu, T, D, s_b, s_t, BT: tl.constexpr,
+                BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr, HAS_DHT: tl.constexpr,
+                VARLEN: tl.constexpr):
     # The adjoint runs against the forward direction.
-    i_b, i_c, i_j, n_c, o_d, m_d, base, n, lo, hi = _locate(p_cu, T, D, s_b, s_t, L, NSPLIT, BD, VARLEN,
-                                                            not REVERSE)
+    i_b, o_d, m_d, base, n = _locate(p_cu, T, D, s_b, s_t, BD, VARLEN)
     b_c = tl.zeros([BD], dtype=tl.float32)
     b_h0 = b_c
     if HAS_DHT:
         b_c = tl.load(p_dht + i_b * D + o_d, mask=m_d, other=0.)
     if HAS_H0:
         b_h0 = tl.load(p_h0 + i_b * D + o_d, mask=m_d, other=0.)
-    if LOOKBACK:
-        b_a, b_b = _bwd_pass(p_g, p_o, p_do, p_dx, p_dg, base, n, lo, hi, s_t, o_d, m_d,
-                             tl.zeros([BD], dtype=tl.float32), b_h0, BT, REVERSE, False, True)
-        b_c = _lookback(p_flag, p_rec + i_b * D + o_d, s_rec, n_c // tl.cdiv(D, BD) * D, i_j, i_c, n_c,
-                        NSPLIT, m_d, b_c, b_a, b_b, W)
-    _, b_c = _bwd_pass(p_g, p_o, p_do, p_dx, p_dg, base, n, lo, hi, s_t, o_d, m_d, b_c, b_h0, BT, REVERSE,
-                       HAS_H0, False)
-    t0 = n - 1 if REVERSE else 0
-    b_g0 = tl.load(p_g + base + t0 * s_t + o_d, mask=m_d, other=0.).to(tl.float32)
-    tl.store(p_dh0 + i_b * D + o_d, b_g0 * b_c, mask=m_d & ((hi == n) if REVERSE else (lo == 0)))
+    S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step
+    o_r = tl.arange(0, BT)
+    row_out = (o_r == BT - 1)[:, None]
+    for k in range(tl.cdiv(n, BT)):
+        o_t = (k * BT + o_r) if REVERSE else (n - 1 - k * BT - o_r)
+        m_t = (o_t >= 0) & (o_t < n)
+        m = m_t[:, None] & m_d[None, :]
+        offs = base + o_t.to(tl.int64)[:, None] * s_t + o_d[None, :]
+        m_n = (m_t & (o_t + S >= 0) & (o_t + S < n))[:, None] & m_d[None, :]
+        b_gn = tl.load(p_g + offs + S * s_t, mask=m_n, other=1.).to(tl.float32)
+        b_do = tl.load(p_do + offs, mask=m, other=0.).to(tl.float32)
+        b_gn, b_do = tl.associative_scan((b_gn, b_do), 0, _combine)
+        b_dl = _last(b_do, row_out)
+        b_do += b_gn * b_c[None, :]
+        edge = ((o_t - S < 0) | (o_t - S >= n))[:, None]
+        b_hp = tl.load(p_o + offs - S * s_t, mask=m & ~edge, other=0.).to(tl.float32)
+        if HAS_H0:
+            b_hp = tl.where(edge, b_h0[None, :], b_hp)
+        tl.store(p_dx + offs, b_do.to(p_dx.dtype.element_ty), mask=m)
+        tl.store(p_dg + offs, (b_do * b_hp).to(p_dg.dtype.element_ty), mask=m)
+        b_c = b_dl + _last(b_gn, row_out) * b_c
+    b_g0 = tl.load(p_g + base + (n - 1 if REVERSE else 0) * s_t + o_d, mask=m_d, other=0.).to(tl.float32)
+    tl.store(p_dh0 + i_b * D + o_d, b_g0 * b_c, mask=m_d)
+
+
+@triton.jit
+def _widen(v):
+    """v as float32; bfloat16 by moving its bits, a conversion the compiler does not merge with an
+    earlier ``.to(float32)`` of the same value (so the narrow input stays live, not the wide one)."""
+    if v.dtype == tl.bfloat16:
+        return (v.to(tl.int16, bitcast=True).to(tl.int32) << 16).to(tl.float32, bitcast=True)
+    return v.to(tl.float32)
+
+
+@triton.jit
+def _chunk(T, D, s_b, s_t, NSPLIT, R: tl.constexpr, NW: tl.constexpr, BD: tl.constexpr):
+    """This program's (chain, chunk j in scan order, number of chains, row, channels, channel mask,
+    [R * NW] scan-order steps u of its tile rows, row base offset, records' chunk stride). Tile row i holds step
+    (i % NW) * R + i // NW of the chunk: a [R * NW, BD] tile puts row i in warp i % NW, so reshaped
+    to [R, NW, BD] each warp holds R consecutive steps in its threads' registers."""
+    pid = tl.program_id(0)
+    nc = tl.num_programs(0) // NSPLIT
+    j, c = pid // nc, pid % nc
+    ndb = tl.cdiv(D, BD)
+    i_b = c // ndb
+    o_d = (c % ndb) * BD + tl.arange(0, BD)
+    o_i = tl.arange(0, R * NW)
+    u = j * R * NW + (o_i % NW) * R + o_i // NW
+    return c, j, nc, i_b, o_d, o_d < D, u, i_b.to(tl.int64) * s_b, (nc // ndb).to(tl.int64) * D
+
+
+@triton.jit
+def _carry_in(p_flag, p_r, s_rec, s_j, j, c, NC, m_d, W: tl.constexpr):
+    """The state entering chunk j of chain c, folded from its predecessors' records back to the
+    nearest inclusive state: W statuses read at once, then the ready records together. No barrier
+    or cross-warp step inside the loop: each warp runs it on its own and may spin a different
+    number of turns (all reach the same state up to rounding)."""
+    acc_a = tl.full(m_d.shape, 1., tl.float32)
+    acc_b = tl.zeros(m_d.shape, tl.float32)
+    p = j - 1
+    while p >= 0:
+        go = p >= 0
+        n = 0
+        for i in tl.static_range(W):
+            q = p - i
+            # plain volatile reads: an acquire would invalidate the SM's L1 (NOTES.md); a record
+            # is read after its status, in program order, and written before it with a release
+            f = tl.load(p_flag + q * NC + c, mask=q >= 0, other=0, volatile=True)
+            take = go & (f >= 1)
+            inc = take & (f == 2)  # an inclusive state folds as a record with A = 0
+            o = q.to(tl.int64) * s_j
+            a = tl.load(p_r + o, mask=m_d & take & (f == 1), other=1., volatile=True)
+            b = tl.load(p_r + o + tl.where(inc, 2, 1) * s_rec, mask=m_d & take, other=0., volatile=True)
+            acc_b += acc_a * b
+            acc_a *= tl.where(inc, 0., a)
+            n += take.to(tl.int32)
+            go = take & (f == 1)
+            p = tl.where(inc, -1 - W, p)
+        p -= n
+    return acc_b
+
+
+@triton.jit
+def _chunk_scan(g_in, x_in, b_h, p_flag, p_rec, s_rec, s_j, j, c, NC, NSPLIT, m_d, W: tl.constexpr):
+    """Scan a chunk's [R, NW, BD] tile of gates g_in and inputs x_in (warp w holds steps w R ..
+    w R + R - 1) from the chain's state before it: publish the chunk's aggregate (A, B), fold the
+    predecessors' records into the state entering it (b_h for chunk 0), publish the inclusive
+    state, then scan the tile again from each warp's entering state. Records [3 (A, B, inclusive
+    state), NSPLIT, rows x D] at p_rec (this chain's channels; planes s_rec, chunks s_j apart), statuses [NSPLIT,
+    NC] at p_flag (1: aggregate published, 2: inclusive state). Returns (states [R, NW, BD] float32,
+    final state)."""
+    R: tl.constexpr = g_in.shape[0]
+    NW: tl.constexpr = g_in.shape[1]
+    b_g, b_x = tl.associative_scan((g_in.to(tl.float32), x_in.to(tl.float32)), 0, _combine)
+    last_r = (tl.arange(0, R) == R - 1)[:, None, None]
+    w_g, w_x = tl.associative_scan((tl.sum(tl.where(last_r, b_g, 0.), 0), tl.sum(tl.where(last_r, b_x, 0.), 0)),
+                                   0, _combine)  # steps 0 .. w R + R - 1 of the chunk, per warp w
+    o_w = tl.arange(0, NW)
+    last_w = (o_w == NW - 1)[:, None]
+    b_a, b_b = _last(w_g, last_w), _last(w_x, last_w)
+    s_rec = s_rec.to(tl.int64)  # 3 planes of chunks x rows x D can pass 2**31 elements
+    pid = j * NC + c
+    if j > 0:
+        tl.store(p_rec + j * s_j, b_a, mask=m_d)
+        tl.store(p_rec + s_rec + j * s_j, b_b, mask=m_d)
+        tl.debug_barrier()
+        tl.atomic_xchg(p_flag + pid, 1, sem="release", scope="gpu")
+        b_h = _carry_in(p_flag, p_rec, s_rec, s_j, j, c, NC, m_d, W)
+    b_e = b_b + b_a * b_h
+    if j < NSPLIT - 1:
+        tl.store(p_rec + 2 * s_rec + j * s_j, b_e, mask=m_d)
+        tl.debug_barrier()
+        tl.atomic_xchg(p_flag + pid, 2, sem="release", scope="gpu")
+    e = w_x + w_g * b_h[None, :]  # the state after each warp's steps, then the state entering them
+    e = tl.gather(e, tl.maximum(o_w - 1, 0)[:, None] + tl.zeros(e.shape, tl.int32), 0)
+    e = tl.where((o_w == 0)[:, None], b_h[None, :], e)
+    # scan again from the inputs (kept narrow in registers through the look-back, not the scans)
+    b_g, b_x = _widen(g_in), _widen(x_in)
+    b_x = tl.where((tl.arange(0, R) == 0)[:, None, None], b_x + b_g * e[None, :, :], b_x)
+    _, b_x = tl.associative_scan((b_g, b_x), 0, _combine)
+    return b_x, b_e
+
+
+@triton.jit
+def _fwd_chunk_kernel(p_x, p_g, p_o, p_h0, p_ht, p_rec, p_flag, T, D, s_b, s_t, NSPLIT, s_rec, R: tl.constexpr,
+                      NW: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr,
+                      W: tl.constexpr):
+    c, j, nc, i_b, o_d, m_d, u, base, s_j = _chunk(T, D, s_b, s_t, NSPLIT, R, NW, BD)
+    o_t = (T - 1 - u) if REVERSE else u
+    m = (u < T)[:, None] & m_d[None, :]
+    offs = base + o_t.to(tl.int64)[:, None] * s_t + o_d[None, :]
+    x_in = tl.reshape(tl.load(p_x + offs, mask=m, other=0.), [R, NW, BD])
+    g_in = tl.reshape(tl.load(p_g + offs, mask=m, other=1.), [R, NW, BD])
+    b_h = tl.zeros([BD], dtype=tl.float32)
+    if HAS_H0:
+        b_h = tl.load(p_h0 + i_b * D + o_d, mask=m_d, other=0.)
+    b_o, b_e = _chunk_scan(g_in, x_in, b_h, p_flag, p_rec + i_b * D + o_d, s_rec, s_j, j, c, nc, NSPLIT, m_d, W)
+    tl.store(p_o + offs, tl.reshape(b_o, [R * NW, BD]).to(p_o.dtype.element_ty), mask=m)
+    tl.store(p_ht + i_b * D + o_d, b_e, mask=m_d & (j == NSPLIT - 1))
+
+
+@triton.jit
+def _bwd_chunk_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_rec, p_flag, T, D, s_b, s_t, NSPLIT,
+                      s_rec, R: tl.constexpr, NW: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr,
+                      HAS_H0: tl.constexpr, HAS_DHT: tl.constexpr, W: tl.constexpr):
+    # The adjoint runs against the forward direction: scan-order step u is time T - 1 - u forwards.
+    c, j, nc, i_b, o_d, m_d, u, base, s_j = _chunk(T, D, s_b, s_t, NSPLIT, R, NW, BD)
+    S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step
+    o_t = u if REVERSE else (T - 1 - u)
+    m_t = u < T
+    m = m_t[:, None] & m_d[None, :]
+    offs = base + o_t.to(tl.int64)[:, None] * s_t + o_d[None, :]
+    m_n = (m_t & (o_t + S >= 0) & (o_t + S < T))[:, None] & m_d[None, :]
+    edge = ((o_t - S < 0) | (o_t - S >= T))[:, None]
+    gn_in = tl.reshape(tl.load(p_g + offs + S * s_t, mask=m_n, other=1.), [R, NW, BD])
+    do_in = tl.reshape(tl.load(p_do + offs, mask=m, other=0.), [R, NW, BD])
+    hp_in = tl.load(p_o + offs - S * s_t, mask=m & ~edge, other=0.)
+    b_c = tl.zeros([BD], dtype=tl.float32)
+    if HAS_DHT:
+        b_c = tl.load(p_dht + i_b * D + o_d, mask=m_d, other=0.)
+    b_a, b_e = _chunk_scan(gn_in, do_in, b_c, p_flag, p_rec + i_b * D + o_d, s_rec, s_j, j, c, nc, NSPLIT, m_d, W)
+    b_a = tl.reshape(b_a, [R * NW, BD])
+    b_hp = _widen(hp_in)
+    if HAS_H0:
+        b_hp = tl.where(edge, tl.load(p_h0 + i_b * D + o_d, mask=m_d, other=0.)[None, :], b_hp)
+    tl.store(p_dx + offs, b_a.to(p_dx.dtype.element_ty), mask=m)
+    tl.store(p_dg + offs, (b_a * b_hp).to(p_dg.dtype.element_ty), mask=m)
+    if j == NSPLIT - 1:
+        b_g0 = tl.load(p_g + base + (T - 1 if REVERSE else 0) * s_t + o_d, mask=m_d, other=0.).to(tl.float32)
+        tl.store(p_dh0 + i_b * D + o_d, b_g0 * b_e, mask=m_d)
 
 
 def _same_layout(*ts):
@@ -219,15 +275,17 @@ def _same_layout(*ts):
     return tuple(t.contiguous() for t in ts)
 
 
-def _launch(kernel, args, rows, T, D, dtype, device, varlen, **flags):
-    n_split, L, tile, lookback = common.plan("real", dtype, rows, T, D, device, varlen)
+def _launch(kernel, chunk_kernel, args, rows, T, D, dtype, device, varlen, **flags):
+    n_split, tile = common.plan_real(dtype, rows, T, D, device, varlen)
+    if n_split == 1:
+        kernel[(rows * triton.cdiv(D, tile["BD"]),)](*args, T=T, D=D, VARLEN=varlen, **flags, **tile)
+        return
     programs = n_split * rows * triton.cdiv(D, tile["BD"])
-    rec = flag = None
-    if lookback:  # records [3 (A, B, inclusive state), chunk, row, D] and a status per program
-        rec = torch.empty(3, n_split, rows, D, device=device, dtype=torch.float32)
-        flag = torch.zeros(programs, device=device, dtype=torch.int32)
-    kernel[(programs,)](*args(rec, flag), T=T, D=D, L=L, NSPLIT=n_split, s_rec=n_split * rows * D, VARLEN=varlen,
-                        LOOKBACK=lookback, W=common.LOOKBACK_WINDOW, **flags, **tile)
+    # records [3 (A, B, inclusive state), chunk, row, D] and a status per program
+    rec = torch.empty(3, n_split, rows, D, device=device, dtype=torch.float32)
+    flag = torch.zeros(programs, device=device, dtype=torch.int32)
+    chunk_kernel[(programs,)](*args[:-1], rec, flag, T=T, D=D, NSPLIT=n_split, s_rec=n_split * rows * D,
+                             W=common.LOOKBACK_WINDOW, **flags, **tile)
 
 
 def scan_fwd(x, g, h0, cu_seqlens, reverse: bool):
@@ -240,7 +298,7 @@ def scan_fwd(x, g, h0, cu_seqlens, reverse: bool):
     rows = B if cu_seqlens is None else cu_seqlens.numel() - 1
     ht = torch.empty(rows, D, device=x.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
-    _launch(_fwd_kernel, lambda rec, flag: (x, g, o, h0, ht, rec, flag, cu_seqlens), rows, T, D, x.dtype, x.device,
+    _launch(_fwd_kernel, _fwd_chunk_kernel, (x, g, o, h0, ht, cu_seqlens), rows, T, D, x.dtype, x.device,
             cu_seqlens is not None, s_b=x.stride(0), s_t=x.stride(1), REVERSE=reverse, HAS_H0=h0 is not None)
     return o, ht
 
@@ -256,8 +314,7 @@ def scan_bwd(g, o, do, dht, h0, cu_seqlens, reverse: bool):
     dh0 = torch.zeros(rows, D, device=g.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
     dht = None if dht is None else dht.float().contiguous()
-    _launch(_bwd_kernel, lambda rec, flag: (g, o, do, dht, h0, dx, dg, dh0, rec, flag, cu_seqlens), rows, T, D,
-            g.dtype, g.device,
-            cu_seqlens is not None, s_b=g.stride(0), s_t=g.stride(1), REVERSE=reverse,
+    _launch(_bwd_kernel, _bwd_chunk_kernel, (g, o, do, dht, h0, dx, dg, dh0, cu_seqlens), rows, T, D,
+            g.dtype, g.device, cu_seqlens is not None, s_b=g.stride(0), s_t=g.stride(1), REVERSE=reverse,
             HAS_H0=h0 is not None, HAS_DHT=dht is not None)
     return dx, dg, dh0

@@ -1,17 +1,16 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
 """Tile x time-split sweep for the Triton kernels: the measurement behind ``common.TILES``,
-``common.CHUNK_TILES``, ``common.LOOKBACK_TILES``, ``common.split_plan`` and
-``common.lookback_rows`` (benchmarks/NOTES.md).
+``common.CHUNK_TILES`` and ``common.split_plan`` (benchmarks/NOTES.md).
 
     python benchmarks/sweep_tiles.py --json runs/sweep.json [--families real complex hgru]
 
 For each kernel family, dtype and shape, times the forward and the backward launchers (GPU time,
 CUDA-graph replays) and prints each row with its ratio to the bandwidth floor, then the best row
 per (family, dtype, shape). Floors count the tensors each launcher must read and write once.
-Real scans: every unsplit tile (one program per row and channel block) and every chunk tile
-(R, NW, BD) of the time split, time split as the rule says or, where it would not split, forced.
-Complex: every tile x look-back chunk length in CHUNKS; fused HGRU: every tile x split count in
-SPLITS ("rule" = what ``common.plan`` picks).
+Plain scans (real, complex): every unsplit tile (one program per row and channel block) and every
+chunk tile (R, NW, BD) of the time split, split as the rule says or, where it would not split,
+forced. Fused HGRU: every tile x two-level split count in SPLITS ("rule" = what ``common.plan``
+picks).
 """
 from __future__ import annotations
 
@@ -37,13 +36,15 @@ CANDIDATES = {
     ("hgru", 2): [(16, 64, 2), (16, 16, 1), (8, 64, 2), (4, 128, 1)],
     ("hgru", 4): [(4, 64, 1), (4, 128, 1), (16, 64, 2)],
 }
-# candidate chunk tiles (R steps per warp, warps, BD channels) of the real scans' time split
-CHUNK_CANDIDATES = {2: [(8, 4, 256), (4, 4, 256), (16, 4, 256), (8, 8, 256), (4, 8, 256), (8, 2, 256), (16, 2, 256)],
-                    4: [(8, 4, 128), (4, 4, 128), (16, 4, 128), (8, 8, 128), (4, 8, 128)]}
+# candidate chunk tiles (R steps per warp, warps, BD channels) of the plain scans' time split
+CHUNK_CANDIDATES = {
+    ("real", 2): [(8, 4, 256), (4, 4, 256), (16, 4, 256), (8, 8, 256), (4, 8, 256), (8, 2, 256), (16, 2, 256)],
+    ("real", 4): [(8, 4, 128), (4, 4, 128), (16, 4, 128), (8, 8, 128), (4, 8, 128)],
+    ("complex", 2): [(8, 4, 128), (4, 4, 128), (16, 4, 128), (8, 8, 128), (8, 2, 128), (16, 2, 128)],
+    ("complex", 4): [(8, 4, 64), (4, 4, 64), (16, 4, 64), (8, 8, 64), (8, 2, 64)]}
 SHAPES = {"real": [(8, 4096, 2048), (4, 16384, 1024), (16, 1024, 1024), (1, 65536, 256)],
           "complex": [(8, 4096, 1024), (16, 1024, 512)], "hgru": [(8, 4096, 1024)]}
 SPLITS = ["rule", 1, 8, 16, 32, 64]
-CHUNKS = ["rule", 16, 32, 64]
 
 
 def cases(family, dtype, shape):
@@ -78,10 +79,9 @@ def main():
     ap.add_argument("--shapes", nargs="+", help="B,T,D shapes instead of the family's defaults")
     ap.add_argument("--default-tile", action="store_true", help="only common.TILES' tile (split counts still swept)")
     ap.add_argument("--splits", nargs="+", type=lambda a: a if a == "rule" else int(a),
-                    help="split counts (two-level) or chunk lengths (look-back) to time instead of SPLITS / CHUNKS")
+                    help="two-level split counts (hgru) to time instead of SPLITS")
     ap.add_argument("--tiles", nargs="+", help="BT,BD,warps tiles instead of the candidates")
-    ap.add_argument("--chunk-tiles", nargs="+", help="R,NW,BD chunk tiles of the real scans instead of the candidates")
-    ap.add_argument("--two-level", action="store_true", help="time splits by the two-level split, not look-back")
+    ap.add_argument("--chunk-tiles", nargs="+", help="R,NW,BD chunk tiles of the plain scans instead of the candidates")
     ap.add_argument("--json")
     args = ap.parse_args()
     require_cuda()
@@ -89,8 +89,6 @@ def main():
     bw = copy_bandwidth()
     print(f"copy bandwidth: {bw / 1e9:.0f} GB/s", flush=True)
     rows = []
-    if args.two_level:
-        common.LOOKBACK_TILES.clear()
 
     def timed(row, fwd, bwd, b_fwd, b_bwd):
         try:
@@ -116,46 +114,38 @@ def main():
             for shape in shapes:
                 b_fwd, b_bwd, fwd, bwd = cases(family, dtype, shape)
                 name = {"family": family, "dtype": dt, "B,T,D": ",".join(map(str, shape))}
-                if family == "real":
-                    default_chunk = common.CHUNK_TILES[dtype.itemsize]
+                if family != "hgru":
+                    default_chunk = common.CHUNK_TILES[key]
                     chunks = [tuple(map(int, a.split(","))) for a in args.chunk_tiles] if args.chunk_tiles \
-                        else [default_chunk] if args.default_tile else CHUNK_CANDIDATES[dtype.itemsize]
+                        else [default_chunk] if args.default_tile else CHUNK_CANDIDATES[key]
                     common.FORCE_SPLITS = 1
                     for tile in tiles:
                         common.TILES[key] = (*tile, default[3])
                         timed(dict(name, tile=",".join(map(str, tile)), splits="1"), fwd, bwd, b_fwd, b_bwd)
                     common.TILES[key] = default
                     common.FORCE_SPLITS = None
-                    ruled = common.plan_real(dtype, *shape, torch.device("cuda"), False)[0] > 1
+                    ruled = common.plan_chunks(family, dtype, *shape, torch.device("cuda"), False)[0] > 1
                     common.FORCE_SPLITS = None if ruled else 3
                     for chunk in chunks:
-                        common.CHUNK_TILES[dtype.itemsize] = chunk
-                        picked = common.plan_real(dtype, *shape, torch.device("cuda"), False)[0]
+                        common.CHUNK_TILES[key] = chunk
+                        picked = common.plan_chunks(family, dtype, *shape, torch.device("cuda"), False)[0]
                         timed(dict(name, tile="chunk " + ",".join(map(str, chunk)),
                                    splits=f"{picked} x {chunk[0] * chunk[1]}" + (" (rule)" if ruled else " (forced)")),
                               fwd, bwd, b_fwd, b_bwd)
-                    common.CHUNK_TILES[dtype.itemsize] = default_chunk
+                    common.CHUNK_TILES[key] = default_chunk
                     common.FORCE_SPLITS = None
                     continue
-                lookback = key in common.LOOKBACK_TILES
-                default_lb = common.LOOKBACK_TILES.get(key)
-                # with look-back, a tile is timed unsplit (as TILES) and split (as LOOKBACK_TILES)
-                for tile in tiles + ([default_lb] if args.default_tile and lookback and default_lb != default[:3] else []):
+                for tile in tiles:
                     common.TILES[key] = (*tile, default[3])
-                    if lookback:
-                        common.LOOKBACK_TILES[key] = tile
-                    for ns in args.splits or (CHUNKS + [1] if lookback else SPLITS):
-                        if ns != "rule" and ns > shape[1] // 64 and not lookback:
+                    for ns in args.splits or SPLITS:
+                        if ns != "rule" and ns > shape[1] // 64:
                             continue
-                        common.FORCE_SPLITS = 1 if lookback and ns == 1 else None if ns == "rule" or lookback else ns
-                        common.FORCE_CHUNK = None if ns == "rule" or not lookback or ns == 1 else ns
+                        common.FORCE_SPLITS = None if ns == "rule" else ns
                         picked, L = common.plan(family, dtype, *shape, torch.device("cuda"), False)[:2]
                         timed(dict(name, tile=",".join(map(str, tile)),
                                    splits=f"{picked} x {L}" + (" (rule)" if ns == "rule" else "")), fwd, bwd, b_fwd, b_bwd)
                 common.TILES[key] = default
-                if lookback:
-                    common.LOOKBACK_TILES[key] = default_lb
-                common.FORCE_SPLITS = common.FORCE_CHUNK = None
+                common.FORCE_SPLITS = None
     cols = ["family", "dtype", "B,T,D", "tile", "splits", "fwd ms", "fwd ratio", "bwd ms", "bwd ratio"]
     for k in ("fwd ms", "bwd ms"):
         best = {}

@@ -57,20 +57,21 @@ def test_kernels_varlen(kind, reverse, h0):
 @pytest.mark.parametrize("reverse", [False, True], ids=["fwd", "rev"])
 @pytest.mark.parametrize("B,T,D,L", [(2, 63, 50, 20), (1, 150, 20, 7)], ids=["4splits", "22splits"])
 def test_kernels_time_split(kind, reverse, B, T, D, L, monkeypatch):
-    """The time-split paths used when few (row, channel-block) programs exist, in splits of L
-    steps: look-back (real, in chunks of 16 and 4 steps: 4 and 38 of them; complex; chunks fold
-    predecessors' records over several windows and a partial one) and two-level (hgru; the last
-    split folds 21 aggregates)."""
+    """The time-split paths used when few (row, channel-block) programs exist: look-back chunks
+    (real, complex: chunks of 16 and 4 steps, 4 and 38 of them, folding predecessors' records over
+    several windows and a partial chunk) and two-level splits of L steps (hgru; the last split
+    folds 21 aggregates)."""
     monkeypatch.setattr(common, "FORCE_SPLIT_LEN", L)
     check(kind, B, T, D, torch.float32, reverse, True, None)
 
 
+@pytest.mark.parametrize("kind", ["real", "complex"])
 @pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16], ids=["bf16", "fp16"])
-def test_real_chunks_half_precision(dtype, monkeypatch):
-    """The real scans' chunk kernels keep half-precision inputs narrow through the look-back and
-    widen them again (bfloat16 by its bits): 8 chunks of 8 steps, reversed, with h0."""
+def test_chunks_half_precision(kind, dtype, monkeypatch):
+    """The chunk kernels keep half-precision inputs narrow through the look-back and widen them
+    again (bfloat16 by its bits): 8 chunks of 8 steps, reversed, with h0."""
     monkeypatch.setattr(common, "FORCE_SPLIT_LEN", 8)
-    check("real", 2, 63, 50, dtype, True, True, None)
+    check(kind, 2, 63, 50, dtype, True, True, None)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -123,20 +124,19 @@ def test_lookback_repeated(kind, monkeypatch):
 @pytest.mark.parametrize("family,B,T,D,splits,L", [
     ("real", 8, 4096, 2048, 64, 64), ("real", 4, 16384, 1024, 256, 64), ("real", 16, 1024, 1024, 16, 64),
     ("real", 32, 1024, 1024, 16, 64), ("real", 64, 2048, 1024, 1, 2048), ("real", 1, 65536, 256, 1024, 64),
-    ("real", 4, 100, 64, 1, 100), ("complex", 32, 1024, 1024, 64, 16), ("complex", 8, 4096, 1024, 256, 16),
+    ("real", 4, 100, 64, 1, 100), ("complex", 32, 1024, 1024, 16, 64), ("complex", 8, 4096, 1024, 64, 64),
     ("hgru", 8, 4096, 1024, 16, 256), ("hgru", 32, 1024, 1024, 4, 256), ("hgru", 128, 256, 1024, 1, 256)])
 def test_time_split_rule(family, B, T, D, splits, L, monkeypatch):
     """The plan for bf16 with the default tiles on an H200's 132 SMs: whether to split (the
-    same rule for all) and how: chunks of one [16 x 4 warps, 256] tile for the real scans,
-    look-back chunks for the complex scan (16 steps from 32 chains up), the two-level split's
-    counts for the fused HGRU kernel; all measured fastest (benchmarks/NOTES.md)."""
+    same rule for all) and how: chunks of one tile for the plain scans ([16 x 4 warps, 256] real,
+    [16 x 4 warps, 128 pairs] complex), the two-level split's counts for the fused HGRU kernel; all
+    measured fastest (benchmarks/NOTES.md)."""
     monkeypatch.setattr(common, "INTERPRET", False)
     monkeypatch.setattr(common, "_sm_count", lambda index: 132)
-    if family == "real":
-        n, args = common.plan_real(torch.bfloat16, B, T, D, torch.device("cuda", 0), False)
-        length = args["R"] * args["NW"] if n > 1 else T
+    if family == "hgru":
+        n, length, args = common.plan(family, torch.bfloat16, B, T, D, torch.device("cuda", 0), False)
     else:
-        n, length, args, lookback = common.plan(family, torch.bfloat16, B, T, D, torch.device("cuda", 0), False)
-        assert lookback == (family == "complex" and n > 1)
+        n, args = common.plan_chunks(family, torch.bfloat16, B, T, D, torch.device("cuda", 0), False)
+        length = args["R"] * args["NW"] if n > 1 else T
     assert (n, length) == (splits, L)
     assert (n - 1) * length < T <= n * length

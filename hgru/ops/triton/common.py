@@ -27,30 +27,21 @@ LOADED = {"real": 2, "complex": 4, "hgru": 3}  # input values read per (time ste
 MIN_SPLIT_LEN = 64
 MAX_SPLITS = 256
 INTERPRET_TILE = (16, 16)
-# The real scans split time into chunks of one tile each, passing carries by look-back (real.py):
-# (R steps per warp, NW warps, BD channels) per input element size; a chunk is R * NW steps.
-# Measured by sweep_tiles.py (NOTES.md, chunks).
-CHUNK_TILES = {2: (16, 4, 256), 4: (16, 4, 128)}
+# The plain scans (real.py, complex.py) split time into chunks of one tile each, passing carries
+# by look-back: (R steps per warp, NW warps, BD channels) per (family, input element size); a
+# chunk is R * NW steps. Measured by sweep_tiles.py (NOTES.md, chunks). The fused HGRU kernel
+# splits time in two levels (look-back measured 45% slower there: NOTES.md, look-back).
+CHUNK_TILES = {("real", 2): (16, 4, 256), ("real", 4): (16, 4, 128), ("complex", 2): (16, 4, 128),
+               ("complex", 4): (16, 4, 64)}
 INTERPRET_CHUNK = (2, 2, 16)
-# The complex scan splits time by look-back too (complex.py), with this tile (BT, BD, warps) and
-# chunks of lookback_rows(chains) steps: with few chains, more chunks of each are in flight at once
-# and a chunk looks back further, so chunks are longer. The fused HGRU kernel keeps the two-level
-# split: look-back measured 45% slower there (its registers already spill).
-LOOKBACK_TILES = {("complex", 2): (4, 128, 1), ("complex", 4): (4, 64, 1)}
-LOOKBACK_WINDOW = 4  # predecessors' records read at once (2 and 4 measured alike, 8 slower)
+LOOKBACK_WINDOW = 4  # predecessors' statuses read at once (4 measured fastest; 8 and 16 slower)
 
 # Tests set this to force the time-split paths on small inputs; sweeps set FORCE_SPLITS and
-# FORCE_CHUNK (look-back chunks of this length, split or not by the rule; for the real scans the
-# largest power of two at most this long, for both).
+# FORCE_CHUNK (look-back chunks of this length, split or not by the rule). For the chunked scans
+# both give the chunk length: the largest power of two at most this long.
 FORCE_SPLIT_LEN: int | None = None
 FORCE_SPLITS: int | None = None
 FORCE_CHUNK: int | None = None
-
-
-def lookback_rows(chains: int, BT: int) -> int:
-    """Steps per look-back chunk for ``chains`` (row, channel-block) chains: 16 from 32 chains
-    up, 64 for one (measured: NOTES.md, look-back), a multiple of the tile's BT."""
-    return triton.cdiv(max(16, min(64, 512 // chains)), BT) * BT
 
 
 def tile(family: str, dtype: torch.dtype) -> tuple[dict, int, float]:
@@ -101,37 +92,29 @@ def plan_splits(programs: int, T: int, per_sm: int, tile_kb: float, sms: int) ->
 
 
 def plan(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, device: torch.device,
-         varlen: bool) -> tuple[int, int, dict, bool]:
-    """(number of time splits, split length, launch arguments, whether splits pass their carries
-    by look-back) of ``family``'s kernels (complex, hgru; the real scans': ``plan_real``)."""
+         varlen: bool) -> tuple[int, int, dict]:
+    """(number of time splits, split length, launch arguments) of the fused HGRU kernels, which
+    split time in two levels."""
     launch = tile(family, dtype)
     n, L = split_plan(n_rows, T, D, launch, device, varlen)
-    key = (family, dtype.itemsize)
-    if (n == 1 and (FORCE_CHUNK is None or varlen)) or key not in LOOKBACK_TILES:
-        return n, L, launch[0], False
-    args = dict(launch[0])
-    if not INTERPRET:
-        args.update(zip(("BT", "BD", "num_warps"), LOOKBACK_TILES[key]))
-    if FORCE_SPLIT_LEN is None:
-        L = FORCE_CHUNK or lookback_rows(n_rows * triton.cdiv(D, args["BD"]), args["BT"])
-    return triton.cdiv(T, L), L, args, True
+    return n, L, launch[0]
 
 
 def grid(n_d: int, BD: int, n_rows: int, n_split: int):
     return (triton.cdiv(n_d, BD), n_rows, n_split)
 
 
-def plan_real(dtype: torch.dtype, n_rows: int, T: int, D: int, device: torch.device,
-              varlen: bool) -> tuple[int, dict]:
-    """(number of time chunks, launch arguments) of the real scans: one program per (row, channel
+def plan_chunks(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, device: torch.device,
+                varlen: bool) -> tuple[int, dict]:
+    """(number of time chunks, launch arguments) of the plain scans: one program per (row, channel
     block) over all of time (``tile``) unless ``split_plan`` splits, then chunks of one
     [R * NW, BD] tile each (``CHUNK_TILES``) passing carries by look-back."""
-    launch = tile("real", dtype)
+    launch = tile(family, dtype)
     n, _ = split_plan(n_rows, T, D, launch, device, varlen)
     force = FORCE_CHUNK or FORCE_SPLIT_LEN
     if varlen or (n == 1 and force is None):
         return 1, launch[0]
-    R, NW, BD = INTERPRET_CHUNK if INTERPRET else CHUNK_TILES[dtype.itemsize]
+    R, NW, BD = INTERPRET_CHUNK if INTERPRET else CHUNK_TILES[family, dtype.itemsize]
     if force is not None:
         L = 1 << (force.bit_length() - 1)
         NW = min(NW, L)

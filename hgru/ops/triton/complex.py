@@ -11,11 +11,12 @@ u = (1 - lam) act(c) in registers, scans, and writes ``h`` [B, T, 2D] as cat[Re 
 layout the HGRU's LayerNorm reads. States are [N, 2D] in that layout. The backward recomputes
 the gating from c and f and also returns d theta and d lb as per-program partial sums.
 
-The tiling and the look-back time split of the plain scan are those of ``real.py``; the fused
-kernel splits time in two levels instead (measured faster for it, common.LOOKBACK_TILES): a first
-launch (AGG) writes each split's aggregate, the second folds the aggregates of the splits before
-it, then scans. The backward runs the adjoint a_t = do_t + conj(gamma_{t+1}) a_{t+1}, dx = a,
-dg_t = a_t conj(h_{t-1}).
+The plain scan is tiled and split in time as ``real.py``'s scans (one program per row and channel
+block, or chunks of one [R * NW, 2 BD] tile passing carries by look-back). The fused kernel
+splits time in two levels instead (look-back measured slower for it: benchmarks/NOTES.md): a
+first launch (AGG) writes each split's aggregate, the second folds the aggregates of the splits
+before it, then scans. The backward runs the adjoint a_t = do_t + conj(gamma_{t+1}) a_{t+1},
+dx = a, dg_t = a_t conj(h_{t-1}).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import triton
 import triton.language as tl
 
 from . import common
-from .real import _last
+from .real import _chunk, _last, _widen
 
 
 @triton.jit
@@ -113,73 +114,9 @@ def _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_hr, b_hi, FR
 
 
 @triton.jit
-def _lookback(p_flag, p_rec, s_rec, s_j, j, c, NC, NJ, m_d, b_hr, b_hi, b_ar, b_ai, b_br, b_bi, W: tl.constexpr):
-    """real.py's ``_lookback`` for complex states: records [6 (A, B, inclusive state; re, im),
-    NJ, rows * D] at p_rec (this chain's channels), statuses [NJ, NC] at p_flag."""
-    s_rec = s_rec.to(tl.int64)  # 3-6 planes of chunks x rows x D records can pass 2**31 elements
-    s_j = s_j.to(tl.int64)
-    if j > 0:
-        tl.store(p_rec + j * s_j, b_ar, mask=m_d)
-        tl.store(p_rec + s_rec + j * s_j, b_ai, mask=m_d)
-        tl.store(p_rec + 2 * s_rec + j * s_j, b_br, mask=m_d)
-        tl.store(p_rec + 3 * s_rec + j * s_j, b_bi, mask=m_d)
-        tl.debug_barrier()
-        tl.atomic_xchg(p_flag + j * NC + c, 1, sem="release", scope="gpu")
-        o_w = tl.arange(0, W)
-        acc_ar = tl.full(b_hr.shape, 1., tl.float32)
-        acc_ai = tl.zeros(b_hr.shape, tl.float32)
-        acc_br = tl.zeros(b_hr.shape, tl.float32)
-        acc_bi = tl.zeros(b_hr.shape, tl.float32)
-        p = j - 1
-        while p >= 0:
-            q = p - (W - 1) + o_w
-            f = tl.load(p_flag + q * NC + c, mask=q >= 0, other=2, volatile=True)
-            tl.debug_barrier()
-            r_inc = tl.max(tl.where(f == 2, o_w, -1), 0)
-            if tl.min(tl.where(o_w > r_inc, f, 2), 0) >= 1:
-                m_q = (o_w > r_inc)[:, None] & m_d[None, :]
-                p_q = p_rec[None, :] + q.to(tl.int64)[:, None] * s_j
-                w_ar = tl.load(p_q, mask=m_q, other=1., volatile=True)
-                w_ai = tl.load(p_q + s_rec, mask=m_q, other=0., volatile=True)
-                w_br = tl.load(p_q + 2 * s_rec, mask=m_q, other=0., volatile=True)
-                w_bi = tl.load(p_q + 3 * s_rec, mask=m_q, other=0., volatile=True)
-                if r_inc >= 0:  # an inclusive state is a record with A = 0
-                    p_i = p_rec + 4 * s_rec + (p - (W - 1) + r_inc) * s_j
-                    at = (o_w == r_inc)[:, None]
-                    w_ar = tl.where(at, 0., w_ar)
-                    w_ai = tl.where(at, 0., w_ai)
-                    w_br = tl.where(at, tl.load(p_i, mask=m_d, volatile=True)[None, :], w_br)
-                    w_bi = tl.where(at, tl.load(p_i + s_rec, mask=m_d, volatile=True)[None, :], w_bi)
-                    p = -1
-                else:
-                    p -= W
-                w_ar, w_ai, w_br, w_bi = tl.associative_scan((w_ar, w_ai, w_br, w_bi), 0, _combine)
-                last = (o_w == W - 1)[:, None]
-                t_ar, t_ai, t_br, t_bi = _last(w_ar, last), _last(w_ai, last), _last(w_br, last), _last(w_bi, last)
-                u_r, u_i = _cmul(acc_ar, acc_ai, t_br, t_bi)
-                acc_br += u_r
-                acc_bi += u_i
-                acc_ar, acc_ai = _cmul(acc_ar, acc_ai, t_ar, t_ai)
-        b_hr, b_hi = acc_br, acc_bi
-    if j < NJ - 1:
-        u_r, u_i = _cmul(b_ar, b_ai, b_hr, b_hi)
-        tl.store(p_rec + 4 * s_rec + j * s_j, b_br + u_r, mask=m_d)
-        tl.store(p_rec + 5 * s_rec + j * s_j, b_bi + u_i, mask=m_d)
-        tl.debug_barrier()
-        tl.atomic_xchg(p_flag + j * NC + c, 2, sem="release", scope="gpu")
-    return b_hr, b_hi
-
-
-@triton.jit
-def _program(D, NSPLIT, BD: tl.constexpr, LOOKBACK: tl.constexpr, SCAN_REVERSED: tl.constexpr):
-    """(channel block, row, time split, chain, chunk in scan order, number of chains)."""
-    if LOOKBACK:
-        pid = tl.program_id(0)
-        nc = tl.num_programs(0) // NSPLIT
-        j, c = pid // nc, pid % nc
-        ndb = tl.cdiv(D, BD)
-        return c % ndb, c // ndb, (NSPLIT - 1 - j) if SCAN_REVERSED else j, c, j, nc
-    return tl.program_id(0), tl.program_id(1), tl.program_id(2), 0, 0, 1
+def _program():
+    """(channel block, row, time split) of a program of the (channel block, row, split) grid."""
+    return tl.program_id(0), tl.program_id(1), tl.program_id(2)
 
 
 @triton.jit
@@ -232,11 +169,11 @@ def _fwd_pass(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_si
 
 
 @triton.jit
-def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_flag, p_cu, p_th, p_lb, T, D, s_xb, s_xt, s_gb, s_gt,
+def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, s_xt, s_gb, s_gt,
                 s_ob, s_ot, L, NSPLIT, s_agg, BT: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr,
                 HAS_H0: tl.constexpr, VARLEN: tl.constexpr, SPLIT: tl.constexpr, AGG: tl.constexpr,
-                LOOKBACK: tl.constexpr, W: tl.constexpr, FUSED: tl.constexpr, SILU: tl.constexpr):
-    i_d, i_b, i_s, i_c, i_j, n_c = _program(D, NSPLIT, BD, LOOKBACK, REVERSE)
+                FUSED: tl.constexpr, SILU: tl.constexpr):
+    i_d, i_b, i_s = _program()
     o_d = i_d * BD + tl.arange(0, BD)
     m_d = o_d < D
     o_c = i_d * 2 * BD + tl.arange(0, 2 * BD)  # element offsets of the block's (re, im) pairs
@@ -268,12 +205,6 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_flag, p_cu, p_th, p_lb, T, D
             b_hr, b_hi = _load_state(p_h0, o_st, m_d, D, FUSED)
         if SPLIT:
             b_hr, b_hi = _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_hr, b_hi, REVERSE)
-        if LOOKBACK:
-            z = tl.zeros([BD], dtype=tl.float32)
-            b_ar, b_ai, b_br, b_bi = _fwd_pass(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, z, z, b_cos, b_sin, b_lb,
-                                               s_xt, s_gt, s_ot, D, BT, REVERSE, FUSED, SILU, True)
-            b_hr, b_hi = _lookback(p_flag, p_agg + i_b * D + o_d, s_agg, n_c // tl.cdiv(D, BD) * D, i_j, i_c,
-                                   n_c, NSPLIT, m_d, b_hr, b_hi, b_ar, b_ai, b_br, b_bi, W)
         _, _, b_hr, b_hi = _fwd_pass(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin, b_lb,
                                      s_xt, s_gt, s_ot, D, BT, REVERSE, FUSED, SILU, False)
         m_end = m_d & ((lo == 0) if REVERSE else (hi == n))
@@ -365,12 +296,12 @@ def _bwd_pass(p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c, b_
 
 
 @triton.jit
-def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dlb, p_agg, p_flag, p_cu, p_th,
+def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dlb, p_agg, p_cu, p_th,
                 p_lb, T, D, s_xb, s_xt, s_gb, s_gt, s_ob, s_ot, L, NSPLIT, s_agg, BT: tl.constexpr,
                 BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr, HAS_DHT: tl.constexpr,
-                VARLEN: tl.constexpr, SPLIT: tl.constexpr, AGG: tl.constexpr, LOOKBACK: tl.constexpr,
-                W: tl.constexpr, FUSED: tl.constexpr, SILU: tl.constexpr):
-    i_d, i_b, i_s, i_c, i_j, n_c = _program(D, NSPLIT, BD, LOOKBACK, not REVERSE)
+                VARLEN: tl.constexpr, SPLIT: tl.constexpr, AGG: tl.constexpr, FUSED: tl.constexpr,
+                SILU: tl.constexpr):
+    i_d, i_b, i_s = _program()
     o_d = i_d * BD + tl.arange(0, BD)
     m_d = o_d < D
     o_c = i_d * 2 * BD + tl.arange(0, 2 * BD)
@@ -410,13 +341,6 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
             b_cr, b_ci = _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_cr, b_ci, not REVERSE)
         if HAS_H0:
             b_h0r, b_h0i = _load_state(p_h0, o_st, m_d, D, FUSED)
-        if LOOKBACK:
-            z = tl.zeros([BD], dtype=tl.float32)
-            b_ar, b_ai, b_br, b_bi, _, _ = _bwd_pass(p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c,
-                                                     z, z, b_h0r, b_h0i, b_cos, b_sin, b_lb, s_xt, s_gt, s_ot, D,
-                                                     BT, REVERSE, False, FUSED, SILU, True)
-            b_cr, b_ci = _lookback(p_flag, p_agg + i_b * D + o_d, s_agg, n_c // tl.cdiv(D, BD) * D, i_j, i_c,
-                                   n_c, NSPLIT, m_d, b_cr, b_ci, b_ar, b_ai, b_br, b_bi, W)
         _, _, b_cr, b_ci, b_dth, b_dlb = _bwd_pass(p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c,
                                                    b_cr, b_ci, b_h0r, b_h0i, b_cos, b_sin, b_lb, s_xt, s_gt, s_ot,
                                                    D, BT, REVERSE, HAS_H0, FUSED, SILU, False)
@@ -439,6 +363,165 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
             _store_pairs(p_dh0, o_st, m_start, b_hr, b_hi)
 
 
+@triton.jit
+def _carry_in(p_flag, p_r, s_rec, s_j, j, c, NC, m_d, W: tl.constexpr):
+    """real.py's ``_carry_in`` for complex states: records [6 (A, B, inclusive state; re, im),
+    NSPLIT, rows x D] at p_r (this chain's channels)."""
+    acc_ar = tl.full(m_d.shape, 1., tl.float32)
+    acc_ai = tl.zeros(m_d.shape, tl.float32)
+    acc_br = tl.zeros(m_d.shape, tl.float32)
+    acc_bi = tl.zeros(m_d.shape, tl.float32)
+    p = j - 1
+    while p >= 0:
+        go = p >= 0
+        n = 0
+        for i in tl.static_range(W):
+            q = p - i
+            f = tl.load(p_flag + q * NC + c, mask=q >= 0, other=0, volatile=True)
+            take = go & (f >= 1)
+            inc = take & (f == 2)  # an inclusive state folds as a record with A = 0
+            o = q.to(tl.int64) * s_j
+            m_a = m_d & take & (f == 1)
+            o_b = o + tl.where(inc, 4, 2) * s_rec
+            a_r = tl.load(p_r + o, mask=m_a, other=1., volatile=True)
+            a_i = tl.load(p_r + o + s_rec, mask=m_a, other=0., volatile=True)
+            b_r = tl.load(p_r + o_b, mask=m_d & take, other=0., volatile=True)
+            b_i = tl.load(p_r + o_b + s_rec, mask=m_d & take, other=0., volatile=True)
+            u_r, u_i = _cmul(acc_ar, acc_ai, b_r, b_i)
+            acc_br += u_r
+            acc_bi += u_i
+            acc_ar, acc_ai = _cmul(acc_ar, acc_ai, tl.where(inc, 0., a_r), tl.where(inc, 0., a_i))
+            n += take.to(tl.int32)
+            go = take & (f == 1)
+            p = tl.where(inc, -1 - W, p)
+        p -= n
+    return acc_br, acc_bi
+
+
+@triton.jit
+def _split3(v, R: tl.constexpr, NW: tl.constexpr):
+    """(re, im) [R, NW, BD] float32 of an [R * NW, 2 BD] tile of interleaved pairs."""
+    re, im = tl.split(tl.reshape(v, (v.shape[0], v.shape[1] // 2, 2)))
+    return tl.reshape(re, [R, NW, re.shape[1]]), tl.reshape(im, [R, NW, re.shape[1]])
+
+
+@triton.jit
+def _chunk_scan(g_in, x_in, b_hr, b_hi, p_flag, p_rec, s_rec, s_j, j, c, NC, NSPLIT, m_d, R: tl.constexpr,
+                NW: tl.constexpr, CONJ: tl.constexpr, W: tl.constexpr):
+    """real.py's ``_chunk_scan`` for complex states, on [R * NW, 2 BD] tiles of interleaved pairs
+    (gates conjugated if CONJ); returns the states (re, im) [R * NW, BD] and the final state."""
+    g_r, g_i = _split3(g_in.to(tl.float32), R, NW)
+    x_r, x_i = _split3(x_in.to(tl.float32), R, NW)
+    if CONJ:
+        g_i = -g_i
+    g_r, g_i, x_r, x_i = tl.associative_scan((g_r, g_i, x_r, x_i), 0, _combine)
+    last_r = (tl.arange(0, R) == R - 1)[:, None, None]
+    w_gr, w_gi, w_xr, w_xi = tl.associative_scan(
+        (tl.sum(tl.where(last_r, g_r, 0.), 0), tl.sum(tl.where(last_r, g_i, 0.), 0),
+         tl.sum(tl.where(last_r, x_r, 0.), 0), tl.sum(tl.where(last_r, x_i, 0.), 0)), 0, _combine)
+    o_w = tl.arange(0, NW)
+    last_w = (o_w == NW - 1)[:, None]
+    b_ar, b_ai, b_br, b_bi = _last(w_gr, last_w), _last(w_gi, last_w), _last(w_xr, last_w), _last(w_xi, last_w)
+    s_rec = s_rec.to(tl.int64)
+    pid = j * NC + c
+    if j > 0:
+        tl.store(p_rec + j * s_j, b_ar, mask=m_d)
+        tl.store(p_rec + s_rec + j * s_j, b_ai, mask=m_d)
+        tl.store(p_rec + 2 * s_rec + j * s_j, b_br, mask=m_d)
+        tl.store(p_rec + 3 * s_rec + j * s_j, b_bi, mask=m_d)
+        tl.debug_barrier()
+        tl.atomic_xchg(p_flag + pid, 1, sem="release", scope="gpu")
+        b_hr, b_hi = _carry_in(p_flag, p_rec, s_rec, s_j, j, c, NC, m_d, W)
+    u_r, u_i = _cmul(b_ar, b_ai, b_hr, b_hi)
+    b_er, b_ei = b_br + u_r, b_bi + u_i
+    if j < NSPLIT - 1:
+        tl.store(p_rec + 4 * s_rec + j * s_j, b_er, mask=m_d)
+        tl.store(p_rec + 5 * s_rec + j * s_j, b_ei, mask=m_d)
+        tl.debug_barrier()
+        tl.atomic_xchg(p_flag + pid, 2, sem="release", scope="gpu")
+    # the state after each warp's steps, then the state entering them
+    e_r, e_i = _cmul(w_gr, w_gi, b_hr[None, :], b_hi[None, :])
+    idx = tl.maximum(o_w - 1, 0)[:, None] + tl.zeros(e_r.shape, tl.int32)
+    first_w = (o_w == 0)[:, None]
+    e_r = tl.where(first_w, b_hr[None, :], tl.gather(e_r + w_xr, idx, 0))
+    e_i = tl.where(first_w, b_hi[None, :], tl.gather(e_i + w_xi, idx, 0))
+    g_r, g_i = _split3(_widen(g_in), R, NW)
+    x_r, x_i = _split3(_widen(x_in), R, NW)
+    if CONJ:
+        g_i = -g_i
+    first_r = (tl.arange(0, R) == 0)[:, None, None]
+    u_r, u_i = _cmul(g_r, g_i, e_r[None, :, :], e_i[None, :, :])
+    x_r = tl.where(first_r, x_r + u_r, x_r)
+    x_i = tl.where(first_r, x_i + u_i, x_i)
+    _, _, x_r, x_i = tl.associative_scan((g_r, g_i, x_r, x_i), 0, _combine)
+    BD: tl.constexpr = x_r.shape[2]
+    return tl.reshape(x_r, [R * NW, BD]), tl.reshape(x_i, [R * NW, BD]), b_er, b_ei
+
+
+@triton.jit
+def _fwd_chunk_kernel(p_x, p_g, p_o, p_h0, p_ht, p_rec, p_flag, T, D, s_b, s_t, NSPLIT, s_rec, R: tl.constexpr,
+                      NW: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr,
+                      W: tl.constexpr):
+    """The plain complex scan in time chunks of one tile, as real.py's ``_fwd_chunk_kernel``;
+    x, g, o [B, T, D, 2] with unit pair stride (s_b, s_t count elements)."""
+    c, j, nc, i_b, o_d, m_d, u, base, s_j = _chunk(T, D, s_b, s_t, NSPLIT, R, NW, BD)
+    o_c = (c % tl.cdiv(D, BD)) * 2 * BD + tl.arange(0, 2 * BD)
+    o_t = (T - 1 - u) if REVERSE else u
+    m = (u < T)[:, None] & (o_c < 2 * D)[None, :]
+    offs = base + o_t.to(tl.int64)[:, None] * s_t + o_c[None, :]
+    one = (tl.arange(0, 2 * BD) % 2 == 0).to(tl.float32)[None, :]  # (1, 0) pairs: masked gates
+    x_in = tl.load(p_x + offs, mask=m, other=0.)
+    g_in = tl.load(p_g + offs, mask=m, other=one)
+    o_st = i_b * 2 * D + o_d * 2
+    b_hr = tl.zeros([BD], dtype=tl.float32)
+    b_hi = tl.zeros([BD], dtype=tl.float32)
+    if HAS_H0:
+        b_hr, b_hi = _load_pairs(p_h0, o_st, m_d)
+    b_or, b_oi, b_er, b_ei = _chunk_scan(g_in, x_in, b_hr, b_hi, p_flag, p_rec + i_b * D + o_d, s_rec, s_j, j, c,
+                                         nc, NSPLIT, m_d, R, NW, False, W)
+    _store_tile(p_o, offs, m, b_or, b_oi)
+    _store_pairs(p_ht, o_st, m_d & (j == NSPLIT - 1), b_er, b_ei)
+
+
+@triton.jit
+def _bwd_chunk_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_rec, p_flag, T, D, s_b, s_t, NSPLIT,
+                      s_rec, R: tl.constexpr, NW: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr,
+                      HAS_H0: tl.constexpr, HAS_DHT: tl.constexpr, W: tl.constexpr):
+    """The adjoint of the plain complex scan in time chunks of one tile (real.py's
+    ``_bwd_chunk_kernel``): a_t = do_t + conj(g_{t+1}) a_{t+1}, dx = a, dg_t = a_t conj(h_{t-1})."""
+    c, j, nc, i_b, o_d, m_d, u, base, s_j = _chunk(T, D, s_b, s_t, NSPLIT, R, NW, BD)
+    o_c = (c % tl.cdiv(D, BD)) * 2 * BD + tl.arange(0, 2 * BD)
+    S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step
+    o_t = u if REVERSE else (T - 1 - u)
+    m_t = u < T
+    m = m_t[:, None] & (o_c < 2 * D)[None, :]
+    offs = base + o_t.to(tl.int64)[:, None] * s_t + o_c[None, :]
+    m_n = m & ((o_t + S >= 0) & (o_t + S < T))[:, None]
+    edge = ((o_t - S < 0) | (o_t - S >= T))[:, None]
+    one = (tl.arange(0, 2 * BD) % 2 == 0).to(tl.float32)[None, :]
+    gn_in = tl.load(p_g + offs + S * s_t, mask=m_n, other=one)
+    do_in = tl.load(p_do + offs, mask=m, other=0.)
+    hp_in = tl.load(p_o + offs - S * s_t, mask=m & ~edge, other=0.)
+    o_st = i_b * 2 * D + o_d * 2
+    b_cr = tl.zeros([BD], dtype=tl.float32)
+    b_ci = tl.zeros([BD], dtype=tl.float32)
+    if HAS_DHT:
+        b_cr, b_ci = _load_pairs(p_dht, o_st, m_d)
+    b_ar, b_ai, b_er, b_ei = _chunk_scan(gn_in, do_in, b_cr, b_ci, p_flag, p_rec + i_b * D + o_d, s_rec, s_j, j,
+                                         c, nc, NSPLIT, m_d, R, NW, True, W)
+    b_hr, b_hi = tl.split(tl.reshape(_widen(hp_in), (R * NW, BD, 2)))
+    if HAS_H0:
+        h0r, h0i = _load_pairs(p_h0, o_st, m_d)
+        b_hr = tl.where(edge, h0r[None, :], b_hr)
+        b_hi = tl.where(edge, h0i[None, :], b_hi)
+    _store_tile(p_dx, offs, m, b_ar, b_ai)
+    _store_tile(p_dg, offs, m, b_ar * b_hr + b_ai * b_hi, b_ai * b_hr - b_ar * b_hi)  # a conj(h_prev)
+    if j == NSPLIT - 1:
+        g0r, g0i = _load_pairs(p_g, base + (T - 1 if REVERSE else 0) * s_t + o_d * 2, m_d)
+        d_r, d_i = _cmul(g0r, -g0i, b_er, b_ei)
+        _store_pairs(p_dh0, o_st, m_d, d_r, d_i)
+
+
 def _dense(*ts):
     """Contiguous copies unless every tensor already has a unit-stride (pairs: (.., 2, 1)) inner layout."""
     return tuple(t if t.stride(-1) == 1 and (t.dim() < 4 or t.stride(-2) == 2) else t.contiguous() for t in ts)
@@ -450,23 +533,26 @@ def _empty_like(t):
 
 
 def _launch(kernel, args, plan, rows, T, D, device, varlen, **flags):
-    n_split, L, tile, lookback = plan
-    agg = flag = None
-    if lookback:  # records [6 (A, B, inclusive state; re, im), chunk, row, D] and a status per program
-        grid = (n_split * rows * triton.cdiv(D, tile["BD"]),)
-        agg = torch.empty(6, n_split, rows, D, device=device, dtype=torch.float32)
-        flag = torch.zeros(grid[0], device=device, dtype=torch.int32)
-        s_agg = n_split * rows * D
-    else:
-        grid = common.grid(D, tile["BD"], rows, n_split)
-        if n_split > 1:
-            agg = torch.empty(2, rows, n_split, D, 2, device=device, dtype=torch.float32)
-        s_agg = rows * n_split * D * 2
-    tail = dict(T=T, D=D, L=L, NSPLIT=n_split, s_agg=s_agg, VARLEN=varlen, SPLIT=n_split > 1 and not lookback,
-                LOOKBACK=lookback, W=common.LOOKBACK_WINDOW, **flags, **tile)
-    if n_split > 1 and not lookback:
-        kernel[grid](*args(agg, flag), **tail, AGG=True)
-    kernel[grid](*args(agg, flag), **tail, AGG=False)
+    """One program per (channel block, row, time split); with splits, two launches (the first
+    writes each split's aggregate)."""
+    n_split, L, tile = plan
+    grid = common.grid(D, tile["BD"], rows, n_split)
+    agg = torch.empty(2, rows, n_split, D, 2, device=device, dtype=torch.float32) if n_split > 1 else None
+    tail = dict(T=T, D=D, L=L, NSPLIT=n_split, s_agg=rows * n_split * D * 2, VARLEN=varlen, SPLIT=n_split > 1,
+                **flags, **tile)
+    if n_split > 1:
+        kernel[grid](*args(agg), **tail, AGG=True)
+    kernel[grid](*args(agg), **tail, AGG=False)
+
+
+def _launch_chunks(kernel, args, n_split, tile, rows, T, D, device, **flags):
+    """The plain scan in time chunks of one tile passing carries by look-back: records [6 (A, B,
+    inclusive state; re, im), chunk, row, D] and a status per program."""
+    programs = n_split * rows * triton.cdiv(D, tile["BD"])
+    rec = torch.empty(6, n_split, rows, D, device=device, dtype=torch.float32)
+    flag = torch.zeros(programs, device=device, dtype=torch.int32)
+    kernel[(programs,)](*args, rec, flag, T=T, D=D, NSPLIT=n_split, s_rec=n_split * rows * D,
+                        W=common.LOOKBACK_WINDOW, **flags, **tile)
 
 
 def _strides(x, g, o):
@@ -489,9 +575,15 @@ def scan_fwd(x, g, h0, cu_seqlens, reverse: bool):
     rows = _rows(B, cu_seqlens)
     ht = torch.empty(rows, D, 2, device=x.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
-    _launch(_fwd_kernel, lambda agg, flag: (x, g, o, h0, ht, agg, flag, cu_seqlens, None, None),
-            common.plan("complex", x.dtype, rows, T, D, x.device, cu_seqlens is not None), rows, T, D, x.device,
-            cu_seqlens is not None, **_strides(x, g, o), REVERSE=reverse, HAS_H0=h0 is not None,
+    n_split, tile = common.plan_chunks("complex", x.dtype, rows, T, D, x.device, cu_seqlens is not None)
+    if n_split > 1:
+        if g.stride() != x.stride():
+            x, g, o = x.contiguous(), g.contiguous(), torch.empty(x.shape, device=x.device, dtype=x.dtype)
+        _launch_chunks(_fwd_chunk_kernel, (x, g, o, h0, ht), n_split, tile, rows, T, D, x.device, s_b=x.stride(0),
+                       s_t=x.stride(1), REVERSE=reverse, HAS_H0=h0 is not None)
+        return o, ht
+    _launch(_fwd_kernel, lambda agg: (x, g, o, h0, ht, agg, cu_seqlens, None, None), (1, T, tile), rows, T, D,
+            x.device, cu_seqlens is not None, **_strides(x, g, o), REVERSE=reverse, HAS_H0=h0 is not None,
             FUSED=False, SILU=False)
     return o, ht
 
@@ -511,11 +603,18 @@ def scan_bwd(g, o, do, dht, h0, cu_seqlens, reverse: bool):
     dh0 = torch.zeros(rows, D, 2, device=g.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
     dht = None if dht is None else dht.float().contiguous()
-    _launch(_bwd_kernel,
-            lambda agg, flag: (None, g, o, do, dht, h0, dx, dg, dh0, None, None, agg, flag, cu_seqlens, None, None),
-            common.plan("complex", g.dtype, rows, T, D, g.device, cu_seqlens is not None), rows, T, D, g.device,
-            cu_seqlens is not None, **_strides(dx, g, o), REVERSE=reverse,
-            HAS_H0=h0 is not None, HAS_DHT=dht is not None, FUSED=False, SILU=False)
+    flags = dict(REVERSE=reverse, HAS_H0=h0 is not None, HAS_DHT=dht is not None)
+    n_split, tile = common.plan_chunks("complex", g.dtype, rows, T, D, g.device, cu_seqlens is not None)
+    if n_split > 1:
+        if not g.stride() == o.stride() == dx.stride() == dg.stride():
+            g, o, do = g.contiguous(), o.contiguous(), do.contiguous()
+            dx, dg = torch.empty_like(g), torch.empty_like(g)
+        _launch_chunks(_bwd_chunk_kernel, (g, o, do, dht, h0, dx, dg, dh0), n_split, tile, rows, T, D, g.device,
+                       s_b=g.stride(0), s_t=g.stride(1), **flags)
+        return dx, dg, dh0
+    _launch(_bwd_kernel, lambda agg: (None, g, o, do, dht, h0, dx, dg, dh0, None, None, agg, cu_seqlens, None, None),
+            (1, T, tile), rows, T, D, g.device, cu_seqlens is not None, **_strides(dx, g, o), FUSED=False, SILU=False,
+            **flags)
     return dx, dg, dh0
 
 
@@ -531,7 +630,7 @@ def hgru_fwd(c, f, theta, lb, h0, cu_seqlens, reverse: bool, silu: bool):
     ht = torch.empty(rows, 2 * D, device=c.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
     theta, lb = theta.float().contiguous(), lb.float().contiguous()
-    _launch(_fwd_kernel, lambda agg, flag: (c, f, h, h0, ht, agg, flag, cu_seqlens, theta, lb),
+    _launch(_fwd_kernel, lambda agg: (c, f, h, h0, ht, agg, cu_seqlens, theta, lb),
             common.plan("hgru", c.dtype, rows, T, D, c.device, cu_seqlens is not None), rows, T, D, c.device,
             cu_seqlens is not None, **_strides(c, f, h), REVERSE=reverse, HAS_H0=h0 is not None,
             FUSED=True, SILU=silu)
@@ -558,7 +657,7 @@ def hgru_bwd(c, f, theta, lb, h, dh, dht, h0, cu_seqlens, reverse: bool, silu: b
     dht = None if dht is None else dht.float().contiguous()
     theta, lb = theta.float().contiguous(), lb.float().contiguous()
     _launch(_bwd_kernel,
-            lambda agg, flag: (c, f, h, dh, dht, h0, dc, df, dh0, dth, dlb, agg, flag, cu_seqlens, theta, lb),
+            lambda agg: (c, f, h, dh, dht, h0, dc, df, dh0, dth, dlb, agg, cu_seqlens, theta, lb),
             plan, rows, T, D, c.device, cu_seqlens is not None, **_strides(c, f, h), REVERSE=reverse,
             HAS_H0=h0 is not None, HAS_DHT=dht is not None, FUSED=True, SILU=silu)
     return dc, df, dth.sum(0), dlb.sum(0), dh0

@@ -276,7 +276,7 @@ def _same_layout(*ts):
 
 
 def _launch(kernel, chunk_kernel, args, rows, T, D, dtype, device, varlen, **flags):
-    n_split, tile = common.plan_real(dtype, rows, T, D, device, varlen)
+    n_split, tile = common.plan_chunks("real", dtype, rows, T, D, device, varlen)
     if n_split == 1:
         kernel[(rows * triton.cdiv(D, tile["BD"]),)](*args, T=T, D=D, VARLEN=varlen, **flags, **tile)
         return

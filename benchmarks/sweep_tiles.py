@@ -126,6 +126,7 @@ def main():
                     common.FORCE_SPLITS = None
                     ruled = common.plan_chunks(family, dtype, *shape, torch.device("cuda"), False)[0] > 1
                     common.FORCE_SPLITS = None if ruled else 3
+                    default_bwd = common.BWD_CHUNK_TILES.pop(key, None)  # each candidate runs both ways
                     for chunk in chunks:
                         common.CHUNK_TILES[key] = chunk
                         picked = common.plan_chunks(family, dtype, *shape, torch.device("cuda"), False)[0]
@@ -133,6 +134,8 @@ def main():
                                    splits=f"{picked} x {chunk[0] * chunk[1]}" + (" (rule)" if ruled else " (forced)")),
                               fwd, bwd, b_fwd, b_bwd)
                     common.CHUNK_TILES[key] = default_chunk
+                    if default_bwd is not None:
+                        common.BWD_CHUNK_TILES[key] = default_bwd
                     common.FORCE_SPLITS = None
                     continue
                 for tile in tiles:

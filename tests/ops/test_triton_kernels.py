@@ -129,7 +129,7 @@ def test_lookback_repeated(kind, monkeypatch):
 def test_time_split_rule(family, B, T, D, splits, L, monkeypatch):
     """The plan for bf16 with the default tiles on an H200's 132 SMs: whether to split (the
     same rule for all) and how: chunks of one tile for the plain scans ([16 x 4 warps, 256] real,
-    [16 x 4 warps, 128 pairs] complex), the two-level split's counts for the fused HGRU kernel; all
+    backward [8 x 4 warps, 256] from 32 chains; [16 x 4 warps, 128 pairs] complex), the two-level split's counts for the fused HGRU kernel; all
     measured fastest (benchmarks/NOTES.md)."""
     monkeypatch.setattr(common, "INTERPRET", False)
     monkeypatch.setattr(common, "_sm_count", lambda index: 132)
@@ -138,5 +138,8 @@ def test_time_split_rule(family, B, T, D, splits, L, monkeypatch):
     else:
         n, args = common.plan_chunks(family, torch.bfloat16, B, T, D, torch.device("cuda", 0), False)
         length = args["R"] * args["NW"] if n > 1 else T
+        n_b, args_b = common.plan_chunks(family, torch.bfloat16, B, T, D, torch.device("cuda", 0), False, True)
+        short = family == "real" and B * D // 256 >= 32  # the real backward's shorter chunks, many chains
+        assert (n_b > 1) == (n > 1) and (n == 1 or args_b["R"] * args_b["NW"] == (32 if short else 64))
     assert (n, length) == (splits, L)
     assert (n - 1) * length < T <= n * length

@@ -33,6 +33,10 @@ INTERPRET_TILE = (16, 16)
 # splits time in two levels (look-back measured 45% slower there: NOTES.md, look-back).
 CHUNK_TILES = {("real", 2): (16, 4, 256), ("real", 4): (16, 4, 128), ("complex", 2): (16, 4, 128),
                ("complex", 4): (16, 4, 64)}
+# The real backward's own, shorter chunks where at least BWD_CHUNK_MIN_CHAINS (row, channel block)
+# chains run side by side (measured faster there; with fewer, each chain's chunks look back further)
+BWD_CHUNK_TILES = {("real", 2): (8, 4, 256), ("real", 4): (8, 4, 128)}
+BWD_CHUNK_MIN_CHAINS = 32
 INTERPRET_CHUNK = (2, 2, 16)
 LOOKBACK_WINDOW = 4  # predecessors' statuses read at once (4 measured fastest; 8 and 16 slower)
 
@@ -105,16 +109,21 @@ def grid(n_d: int, BD: int, n_rows: int, n_split: int):
 
 
 def plan_chunks(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, device: torch.device,
-                varlen: bool) -> tuple[int, dict]:
+                varlen: bool, backward: bool = False) -> tuple[int, dict]:
     """(number of time chunks, launch arguments) of the plain scans: one program per (row, channel
     block) over all of time (``tile``) unless ``split_plan`` splits, then chunks of one
-    [R * NW, BD] tile each (``CHUNK_TILES``) passing carries by look-back."""
+    [R * NW, BD] tile each (``CHUNK_TILES``; the backward's ``BWD_CHUNK_TILES`` with many chains)
+    passing carries by look-back."""
     launch = tile(family, dtype)
     n, _ = split_plan(n_rows, T, D, launch, device, varlen)
     force = FORCE_CHUNK or FORCE_SPLIT_LEN
     if varlen or (n == 1 and force is None):
         return 1, launch[0]
-    R, NW, BD = INTERPRET_CHUNK if INTERPRET else CHUNK_TILES[family, dtype.itemsize]
+    key = (family, dtype.itemsize)
+    R, NW, BD = INTERPRET_CHUNK if INTERPRET else CHUNK_TILES[key]
+    if backward and key in BWD_CHUNK_TILES and not INTERPRET:
+        if n_rows * triton.cdiv(D, BWD_CHUNK_TILES[key][2]) >= BWD_CHUNK_MIN_CHAINS:
+            R, NW, BD = BWD_CHUNK_TILES[key]
     if force is not None:
         L = 1 << (force.bit_length() - 1)
         NW = min(NW, L)

@@ -604,7 +604,7 @@ def scan_bwd(g, o, do, dht, h0, cu_seqlens, reverse: bool):
     h0 = None if h0 is None else h0.float().contiguous()
     dht = None if dht is None else dht.float().contiguous()
     flags = dict(REVERSE=reverse, HAS_H0=h0 is not None, HAS_DHT=dht is not None)
-    n_split, tile = common.plan_chunks("complex", g.dtype, rows, T, D, g.device, cu_seqlens is not None)
+    n_split, tile = common.plan_chunks("complex", g.dtype, rows, T, D, g.device, cu_seqlens is not None, True)
     if n_split > 1:
         if not g.stride() == o.stride() == dx.stride() == dg.stride():
             g, o, do = g.contiguous(), o.contiguous(), do.contiguous()

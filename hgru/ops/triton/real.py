@@ -275,8 +275,8 @@ def _same_layout(*ts):
     return tuple(t.contiguous() for t in ts)
 
 
-def _launch(kernel, chunk_kernel, args, rows, T, D, dtype, device, varlen, **flags):
-    n_split, tile = common.plan_chunks("real", dtype, rows, T, D, device, varlen)
+def _launch(kernel, chunk_kernel, args, rows, T, D, dtype, device, varlen, backward, **flags):
+    n_split, tile = common.plan_chunks("real", dtype, rows, T, D, device, varlen, backward)
     if n_split == 1:
         kernel[(rows * triton.cdiv(D, tile["BD"]),)](*args, T=T, D=D, VARLEN=varlen, **flags, **tile)
         return
@@ -299,7 +299,7 @@ def scan_fwd(x, g, h0, cu_seqlens, reverse: bool):
     ht = torch.empty(rows, D, device=x.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
     _launch(_fwd_kernel, _fwd_chunk_kernel, (x, g, o, h0, ht, cu_seqlens), rows, T, D, x.dtype, x.device,
-            cu_seqlens is not None, s_b=x.stride(0), s_t=x.stride(1), REVERSE=reverse, HAS_H0=h0 is not None)
+            cu_seqlens is not None, False, s_b=x.stride(0), s_t=x.stride(1), REVERSE=reverse, HAS_H0=h0 is not None)
     return o, ht
 
 
@@ -315,6 +315,6 @@ def scan_bwd(g, o, do, dht, h0, cu_seqlens, reverse: bool):
     h0 = None if h0 is None else h0.float().contiguous()
     dht = None if dht is None else dht.float().contiguous()
     _launch(_bwd_kernel, _bwd_chunk_kernel, (g, o, do, dht, h0, dx, dg, dh0, cu_seqlens), rows, T, D,
-            g.dtype, g.device, cu_seqlens is not None, s_b=g.stride(0), s_t=g.stride(1), REVERSE=reverse,
+            g.dtype, g.device, cu_seqlens is not None, True, s_b=g.stride(0), s_t=g.stride(1), REVERSE=reverse,
             HAS_H0=h0 is not None, HAS_DHT=dht is not None)
     return dx, dg, dh0

@@ -129,8 +129,8 @@ def test_lookback_repeated(kind, monkeypatch):
 def test_time_split_rule(family, B, T, D, splits, L, monkeypatch):
     """The plan for bf16 with the default tiles on an H200's 132 SMs: whether to split (the
     same rule for all) and how: chunks of one tile for the plain scans ([16 x 4 warps, 256] real,
-    backward [8 x 4 warps, 256] from 32 chains; [16 x 4 warps, 128 pairs] complex), the two-level split's counts for the fused HGRU kernel; all
-    measured fastest (benchmarks/NOTES.md)."""
+    its backward [8 x 4 warps, 256] from 32 chains; [16 x 4 warps, 128 pairs] complex), the
+    two-level split's counts for the fused HGRU kernel; all measured fastest (benchmarks/NOTES.md)."""
     monkeypatch.setattr(common, "INTERPRET", False)
     monkeypatch.setattr(common, "_sm_count", lambda index: 132)
     if family == "hgru":

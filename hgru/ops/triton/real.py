@@ -1,20 +1,22 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
 """Triton kernels of the real recurrence h_t = g_t * h_{t-1} + x_t on the native [B, T, D] layout.
 
-One program owns a block of BD channels of one sequence (a chain) and one chunk of its time
-steps (all of them unless time is split), and walks the chunk in tiles of BT rows, each tile's
-rows ordered in the direction of the scan (a reverse scan loads them in reverse: Triton lowers
+Unsplit (``_fwd_kernel``, ``_bwd_kernel``): one program owns a block of BD channels of one
+sequence (a chain) and walks all its steps in tiles of BT rows, each tile's rows ordered in the
+direction of the scan (a reverse scan loads them in reverse: Triton lowers
 ``associative_scan(reverse=True)`` with warp shuffles even where the rows lie in one thread).
 Each tile is scanned from a zero state with ``tl.associative_scan`` and the carry from the
 previous tiles is added afterwards (h = B + A * carry), so only a [BD] FMA per tile waits on the
 previous tile. The state is float32 whatever the input.
 
-Time splits pass their carries in one pass by decoupled look-back: the grid is 1-D with the chunk
-slowest, so a chunk's predecessors were launched before it (a program waits only for programs of
-lower index, which relies on the GPU starting a 1-D grid's programs in index order); each chunk
-scans itself for its aggregate (A, B), publishes it, folds its predecessors' records back to the
-nearest published inclusive state, publishes its own, and scans its steps again (a reread of
-what it just read, from the caches) writing the outputs.
+Split in time (``_fwd_chunk_kernel``, ``_bwd_chunk_kernel``), when chains are too few to fill the
+GPU: one program per chunk of R * NW steps of a chain, one [R * NW, BD] tile loaded at once, warp
+w holding steps w R .. w R + R - 1. Carries pass in the same launch by decoupled look-back: the
+grid is 1-D with the chunk slowest, so a chunk's predecessors were launched before it (a program
+waits only for programs of lower index, which relies on the GPU starting a 1-D grid's programs in
+index order); each chunk publishes its aggregate (A, B), folds its predecessors' records back to
+the nearest published inclusive state, publishes its own, and scans its inputs (kept in
+registers) again from each warp's entering state (``_chunk_scan``).
 
 The backward is the same scan run the other way over the gate shifted by one step:
 a_t = do_t + g_{t+1} a_{t+1}; dx = a; dg_t = a_t h_{t-1}; dh0 = g_1 a_1.
@@ -133,9 +135,10 @@ def _widen(v):
 @triton.jit
 def _chunk(T, D, s_b, s_t, NSPLIT, R: tl.constexpr, NW: tl.constexpr, BD: tl.constexpr):
     """This program's (chain, chunk j in scan order, number of chains, row, channels, channel mask,
-    [R * NW] scan-order steps u of its tile rows, row base offset, records' chunk stride). Tile row i holds step
-    (i % NW) * R + i // NW of the chunk: a [R * NW, BD] tile puts row i in warp i % NW, so reshaped
-    to [R, NW, BD] each warp holds R consecutive steps in its threads' registers."""
+    [R * NW] scan-order steps u of its tile rows, row base offset, records' chunk stride). Tile
+    row i holds step (i % NW) * R + i // NW of the chunk: a [R * NW, BD] tile puts row i in warp
+    i % NW, so reshaped to [R, NW, BD] each warp holds R consecutive steps in its threads'
+    registers (loading [R, NW, BD] directly, Triton 3.6 laid the warps along R: NOTES.md)."""
     pid = tl.program_id(0)
     nc = tl.num_programs(0) // NSPLIT
     j, c = pid // nc, pid % nc

@@ -104,6 +104,18 @@ def plan(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, device: t
     return n, L, launch[0]
 
 
+def launch_chunks(kernel, args: tuple, planes: int, n_split: int, tile: dict, rows: int, T: int, D: int,
+                  device: torch.device, **flags) -> None:
+    """Launch a plain scan's chunk kernel (real.py, complex.py): one program per (chunk, chain) on a
+    1-D grid, with records [planes, chunk, row, D] float32 (A, B, inclusive state; for complex
+    states each as re, im) and a zeroed status word per program appended to ``args``."""
+    programs = n_split * rows * triton.cdiv(D, tile["BD"])
+    rec = torch.empty(planes, n_split, rows, D, device=device, dtype=torch.float32)
+    flag = torch.zeros(programs, device=device, dtype=torch.int32)
+    kernel[(programs,)](*args, rec, flag, T=T, D=D, NSPLIT=n_split, s_rec=n_split * rows * D, W=LOOKBACK_WINDOW,
+                        **flags, **tile)
+
+
 def grid(n_d: int, BD: int, n_rows: int, n_split: int):
     return (triton.cdiv(n_d, BD), n_rows, n_split)
 

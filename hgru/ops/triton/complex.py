@@ -562,16 +562,6 @@ def _launch(kernel, args, plan, rows, T, D, device, varlen, **flags):
     kernel[grid](*args(agg), **tail, AGG=False)
 
 
-def _launch_chunks(kernel, args, n_split, tile, rows, T, D, device, **flags):
-    """The plain scan in time chunks of one tile passing carries by look-back: records [6 (A, B,
-    inclusive state; re, im), chunk, row, D] and a status per program."""
-    programs = n_split * rows * triton.cdiv(D, tile["BD"])
-    rec = torch.empty(6, n_split, rows, D, device=device, dtype=torch.float32)
-    flag = torch.zeros(programs, device=device, dtype=torch.int32)
-    kernel[(programs,)](*args, rec, flag, T=T, D=D, NSPLIT=n_split, s_rec=n_split * rows * D,
-                        W=common.LOOKBACK_WINDOW, **flags, **tile)
-
-
 def _strides(x, g, o):
     return dict(s_xb=x.stride(0), s_xt=x.stride(1), s_gb=g.stride(0), s_gt=g.stride(1),
                 s_ob=o.stride(0), s_ot=o.stride(1))
@@ -596,8 +586,8 @@ def scan_fwd(x, g, h0, cu_seqlens, reverse: bool):
     if n_split > 1:
         if g.stride() != x.stride():
             x, g, o = x.contiguous(), g.contiguous(), torch.empty(x.shape, device=x.device, dtype=x.dtype)
-        _launch_chunks(_fwd_chunk_kernel, (x, g, o, h0, ht), n_split, tile, rows, T, D, x.device, s_b=x.stride(0),
-                       s_t=x.stride(1), REVERSE=reverse, HAS_H0=h0 is not None)
+        common.launch_chunks(_fwd_chunk_kernel, (x, g, o, h0, ht), 6, n_split, tile, rows, T, D, x.device,
+                             s_b=x.stride(0), s_t=x.stride(1), REVERSE=reverse, HAS_H0=h0 is not None)
         return o, ht
     _launch(_fwd_kernel, lambda agg: (x, g, o, h0, ht, agg, cu_seqlens, None, None), (1, T, tile), rows, T, D,
             x.device, cu_seqlens is not None, **_strides(x, g, o), REVERSE=reverse, HAS_H0=h0 is not None,
@@ -626,8 +616,8 @@ def scan_bwd(g, o, do, dht, h0, cu_seqlens, reverse: bool):
         if not g.stride() == o.stride() == dx.stride() == dg.stride():
             g, o, do = g.contiguous(), o.contiguous(), do.contiguous()
             dx, dg = torch.empty_like(g), torch.empty_like(g)
-        _launch_chunks(_bwd_chunk_kernel, (g, o, do, dht, h0, dx, dg, dh0), n_split, tile, rows, T, D, g.device,
-                       s_b=g.stride(0), s_t=g.stride(1), **flags)
+        common.launch_chunks(_bwd_chunk_kernel, (g, o, do, dht, h0, dx, dg, dh0), 6, n_split, tile, rows, T, D,
+                             g.device, s_b=g.stride(0), s_t=g.stride(1), **flags)
         return dx, dg, dh0
     _launch(_bwd_kernel, lambda agg: (None, g, o, do, dht, h0, dx, dg, dh0, None, None, agg, cu_seqlens, None, None),
             (1, T, tile), rows, T, D, g.device, cu_seqlens is not None, **_strides(dx, g, o), FUSED=False, SILU=False,

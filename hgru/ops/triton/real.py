@@ -283,12 +283,7 @@ def _launch(kernel, chunk_kernel, args, rows, T, D, dtype, device, varlen, backw
     if n_split == 1:
         kernel[(rows * triton.cdiv(D, tile["BD"]),)](*args, T=T, D=D, VARLEN=varlen, **flags, **tile)
         return
-    programs = n_split * rows * triton.cdiv(D, tile["BD"])
-    # records [3 (A, B, inclusive state), chunk, row, D] and a status per program
-    rec = torch.empty(3, n_split, rows, D, device=device, dtype=torch.float32)
-    flag = torch.zeros(programs, device=device, dtype=torch.int32)
-    chunk_kernel[(programs,)](*args[:-1], rec, flag, T=T, D=D, NSPLIT=n_split, s_rec=n_split * rows * D,
-                             W=common.LOOKBACK_WINDOW, **flags, **tile)
+    common.launch_chunks(chunk_kernel, args[:-1], 3, n_split, tile, rows, T, D, device, **flags)
 
 
 def scan_fwd(x, g, h0, cu_seqlens, reverse: bool):

@@ -25,18 +25,13 @@ import triton
 import triton.language as tl
 
 from . import common
-from .real import _chunk, _last, _widen
+from .real import _carry_in, _chunk, _cmul, _last, _widen
 
 
 @triton.jit
 def _combine(ar1, ai1, xr1, xi1, ar2, ai2, xr2, xi2):
     return (ar2 * ar1 - ai2 * ai1, ar2 * ai1 + ai2 * ar1,
             ar2 * xr1 - ai2 * xi1 + xr2, ar2 * xi1 + ai2 * xr1 + xi2)
-
-
-@triton.jit
-def _cmul(ar, ai, br, bi):
-    return ar * br - ai * bi, ar * bi + ai * br
 
 
 @triton.jit
@@ -381,41 +376,6 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
 
 
 @triton.jit
-def _carry_in(p_flag, p_r, s_rec, s_j, j, c, NC, m_d, W: tl.constexpr):
-    """real.py's ``_carry_in`` for complex states: records [6 (A, B, inclusive state; re, im),
-    NSPLIT, rows x D] at p_r (this chain's channels)."""
-    acc_ar = tl.full(m_d.shape, 1., tl.float32)
-    acc_ai = tl.zeros(m_d.shape, tl.float32)
-    acc_br = tl.zeros(m_d.shape, tl.float32)
-    acc_bi = tl.zeros(m_d.shape, tl.float32)
-    p = j - 1
-    while p >= 0:
-        go = p >= 0
-        n = 0
-        for i in tl.static_range(W):
-            q = p - i
-            f = tl.load(p_flag + q * NC + c, mask=q >= 0, other=0, volatile=True)
-            take = go & (f >= 1)
-            inc = take & (f == 2)  # an inclusive state folds as a record with A = 0
-            o = q.to(tl.int64) * s_j
-            m_a = m_d & take & (f == 1)
-            o_b = o + tl.where(inc, 4, 2) * s_rec
-            a_r = tl.load(p_r + o, mask=m_a, other=1., volatile=True)
-            a_i = tl.load(p_r + o + s_rec, mask=m_a, other=0., volatile=True)
-            b_r = tl.load(p_r + o_b, mask=m_d & take, other=0., volatile=True)
-            b_i = tl.load(p_r + o_b + s_rec, mask=m_d & take, other=0., volatile=True)
-            u_r, u_i = _cmul(acc_ar, acc_ai, b_r, b_i)
-            acc_br += u_r
-            acc_bi += u_i
-            acc_ar, acc_ai = _cmul(acc_ar, acc_ai, tl.where(inc, 0., a_r), tl.where(inc, 0., a_i))
-            n += take.to(tl.int32)
-            go = take & (f == 1)
-            p = tl.where(inc, -1 - W, p)
-        p -= n
-    return acc_br, acc_bi
-
-
-@triton.jit
 def _split3(v, R: tl.constexpr, NW: tl.constexpr):
     """(re, im) [R, NW, BD] float32 of an [R * NW, 2 BD] tile of interleaved pairs."""
     re, im = tl.split(tl.reshape(v, (v.shape[0], v.shape[1] // 2, 2)))
@@ -448,7 +408,7 @@ def _chunk_scan(g_in, x_in, b_hr, b_hi, p_flag, p_rec, s_rec, s_j, j, c, NC, NSP
         tl.store(p_rec + 3 * s_rec + j * s_j, b_bi, mask=m_d)
         tl.debug_barrier()
         tl.atomic_xchg(p_flag + pid, 1, sem="release", scope="gpu")
-        b_hr, b_hi = _carry_in(p_flag, p_rec, s_rec, s_j, j, c, NC, m_d, W)
+        b_hr, b_hi = _carry_in(p_flag, p_rec, s_rec, s_j, j, c, NC, m_d, W, True)
     u_r, u_i = _cmul(b_ar, b_ai, b_hr, b_hi)
     b_er, b_ei = b_br + u_r, b_bi + u_i
     if j < NSPLIT - 1:

@@ -151,13 +151,23 @@ def _chunk(T, D, s_b, s_t, NSPLIT, R: tl.constexpr, NW: tl.constexpr, BD: tl.con
 
 
 @triton.jit
-def _carry_in(p_flag, p_r, s_rec, s_j, j, c, NC, m_d, W: tl.constexpr):
+def _cmul(ar, ai, br, bi):
+    return ar * br - ai * bi, ar * bi + ai * br
+
+
+@triton.jit
+def _carry_in(p_flag, p_r, s_rec, s_j, j, c, NC, m_d, W: tl.constexpr, CPLX: tl.constexpr = False):
     """The state entering chunk j of chain c, folded from its predecessors' records back to the
-    nearest inclusive state: W statuses read at once, then the ready records together. No barrier
-    or cross-warp step inside the loop: each warp runs it on its own and may spin a different
-    number of turns (all reach the same state up to rounding)."""
-    acc_a = tl.full(m_d.shape, 1., tl.float32)
-    acc_b = tl.zeros(m_d.shape, tl.float32)
+    nearest inclusive state: W statuses read at once, then the ready records together. Records at
+    p_r (this chain's channels): A, B, inclusive state, planes s_rec apart (CPLX: each as re, im
+    planes), chunks s_j apart. Returns the state (re, im; im zero for real states). No barrier or
+    cross-warp step inside the loop: each warp runs it on its own and may spin a different number
+    of turns (all reach the same state up to rounding)."""
+    K: tl.constexpr = 2 if CPLX else 1  # planes per quantity
+    acc_ar = tl.full(m_d.shape, 1., tl.float32)
+    acc_ai = tl.zeros(m_d.shape, tl.float32)
+    acc_br = tl.zeros(m_d.shape, tl.float32)
+    acc_bi = tl.zeros(m_d.shape, tl.float32)
     p = j - 1
     while p >= 0:
         go = p >= 0
@@ -170,15 +180,25 @@ def _carry_in(p_flag, p_r, s_rec, s_j, j, c, NC, m_d, W: tl.constexpr):
             take = go & (f >= 1)
             inc = take & (f == 2)  # an inclusive state folds as a record with A = 0
             o = q.to(tl.int64) * s_j
-            a = tl.load(p_r + o, mask=m_d & take & (f == 1), other=1., volatile=True)
-            b = tl.load(p_r + o + tl.where(inc, 2, 1) * s_rec, mask=m_d & take, other=0., volatile=True)
-            acc_b += acc_a * b
-            acc_a *= tl.where(inc, 0., a)
+            m_a = m_d & take & (f == 1)
+            o_b = o + tl.where(inc, 2 * K, K) * s_rec
+            a_r = tl.where(inc, 0., tl.load(p_r + o, mask=m_a, other=1., volatile=True))
+            b_r = tl.load(p_r + o_b, mask=m_d & take, other=0., volatile=True)
+            if CPLX:
+                a_i = tl.where(inc, 0., tl.load(p_r + o + s_rec, mask=m_a, other=0., volatile=True))
+                b_i = tl.load(p_r + o_b + s_rec, mask=m_d & take, other=0., volatile=True)
+                u_r, u_i = _cmul(acc_ar, acc_ai, b_r, b_i)
+                acc_br += u_r
+                acc_bi += u_i
+                acc_ar, acc_ai = _cmul(acc_ar, acc_ai, a_r, a_i)
+            else:
+                acc_br += acc_ar * b_r
+                acc_ar *= a_r
             n += take.to(tl.int32)
             go = take & (f == 1)
             p = tl.where(inc, -1 - W, p)
         p -= n
-    return acc_b
+    return acc_br, acc_bi
 
 
 @triton.jit
@@ -206,7 +226,7 @@ def _chunk_scan(g_in, x_in, b_h, p_flag, p_rec, s_rec, s_j, j, c, NC, NSPLIT, m_
         tl.store(p_rec + s_rec + j * s_j, b_b, mask=m_d)
         tl.debug_barrier()
         tl.atomic_xchg(p_flag + pid, 1, sem="release", scope="gpu")
-        b_h = _carry_in(p_flag, p_rec, s_rec, s_j, j, c, NC, m_d, W)
+        b_h, _ = _carry_in(p_flag, p_rec, s_rec, s_j, j, c, NC, m_d, W)
     b_e = b_b + b_a * b_h
     if j < NSPLIT - 1:
         tl.store(p_rec + 2 * s_rec + j * s_j, b_e, mask=m_d)

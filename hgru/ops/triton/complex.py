@@ -68,6 +68,15 @@ def _load_state(p, offs, mask, D, FUSED: tl.constexpr):
     return _load_pairs(p, offs, mask)
 
 
+@triton.jit
+def _store_state(p, offs, mask, D, re, im, FUSED: tl.constexpr):
+    if FUSED:
+        tl.store(p + offs, re, mask=mask)
+        tl.store(p + offs + D, im, mask=mask)
+    else:
+        _store_pairs(p, offs, mask, re, im)
+
+
 # Inline PTX cannot run in Triton's interpreter, which takes tl.sigmoid instead (the GPU tests
 # check the PTX path).
 _FAST_SIGMOID: tl.constexpr = tl.constexpr(not common.INTERPRET)
@@ -220,11 +229,7 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, 
         _, _, b_hr, b_hi = _fwd_pass(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin, b_lb,
                                      s_xt, s_gt, s_ot, D, BT, REVERSE, FUSED, SILU, False)
         m_end = m_d & ((lo == 0) if REVERSE else (hi == n))
-        if FUSED:
-            tl.store(p_ht + o_st, b_hr, mask=m_end)
-            tl.store(p_ht + o_st + D, b_hi, mask=m_end)
-        else:
-            _store_pairs(p_ht, o_st, m_end, b_hr, b_hi)
+        _store_state(p_ht, o_st, m_end, D, b_hr, b_hi, FUSED)
 
 
 @triton.jit
@@ -368,11 +373,7 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
         else:
             b_gr, b_gi = _load_pairs(p_g, t0 * s_gt + o_d * 2, m_d)
         b_hr, b_hi = _cmul(b_gr, -b_gi, b_cr, b_ci)
-        if FUSED:
-            tl.store(p_dh0 + o_st, b_hr, mask=m_start)
-            tl.store(p_dh0 + o_st + D, b_hi, mask=m_start)
-        else:
-            _store_pairs(p_dh0, o_st, m_start, b_hr, b_hi)
+        _store_state(p_dh0, o_st, m_start, D, b_hr, b_hi, FUSED)
 
 
 @triton.jit

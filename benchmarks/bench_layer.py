@@ -1,12 +1,15 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
-"""Time the Hgru1d layer, forward + backward, and the share of time outside its four GEMMs (CUDA).
+"""Time the Hgru1d layer, forward + backward, and the share of its GPU time outside the GEMMs (CUDA).
 
     python benchmarks/bench_layer.py [--n 4096 --b 8 --d 1024] [--vit 256]
 
-The GEMM time is that of the layer's four projections alone (input_proj d->2d, lambda_proj
-d->d, gate d->2d, out_proj 2d->d) on the same shapes, forward + backward with the input
-gradient; everything else (gating, the fused scan, LayerNorm, gating products) is "outside".
-Rows: float32, and bfloat16 autocast (the usual training setting).
+The layer's step (forward, then backward with a fixed cotangent) is timed from Python (median
+of triton's do_bench), then profiled (torch.profiler, 10 steps): every GPU kernel's time, summed
+by group. "GEMMs" are the cuBLAS matrix kernels of the four projections (input_proj d->2d,
+lambda_proj d->d, gate d->2d, out_proj 2d->d; names matching GEMM_KERNELS), forward and backward;
+everything else (the fused scan, the norm-gate, bias gradients, casts, gradient sums) is
+"outside". share outside = outside kernel time / all kernel time. Rows: float32, and bfloat16
+autocast (the usual training setting). The table after each row lists the kernels outside the GEMMs.
 
 ``--vit BATCH`` adds the training throughput of the image models (``hgrn1d_vit_tiny`` / ``_small``,
 224 x 224, 1000 classes): forward, cross-entropy, backward and a fused AdamW step on a batch
@@ -15,7 +18,9 @@ already on the GPU, so data loading and augmentation are excluded (needs fairseq
 from __future__ import annotations
 
 import argparse
+import collections
 import os
+import re
 import sys
 
 import torch
@@ -27,9 +32,23 @@ from timing import environment, median_ms, require_cuda, table  # noqa: E402
 import hgru  # noqa: E402
 
 
-def gemms_only(layer, x, z):
-    return (layer.input_proj(x).sum() + layer.lambda_proj(x).sum() + layer.gate(x).sum()
-            + layer.out_proj(z).sum())
+GEMM_KERNELS = re.compile(r"gemm|nvjet|xmma|cutlass|splitKreduce", re.I)
+
+
+def kernel_times(step, steps=10):
+    """{kernel name: ms per step} of ``step``'s GPU kernels, from torch.profiler."""
+    from torch.profiler import ProfilerActivity, profile
+    step()
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        for _ in range(steps):
+            step()
+        torch.cuda.synchronize()
+    times = collections.Counter()
+    for e in prof.events():
+        if e.device_type == torch.autograd.DeviceType.CUDA:
+            times[e.name] += e.time_range.elapsed_us() / 1e3 / steps
+    return times
 
 
 def vit_rows(batch):
@@ -71,26 +90,26 @@ def main():
     layer = hgru.Hgru1d(d, causal=bool(args.causal)).cuda()
     lb = torch.full((d,), 0.5, device="cuda")
     x = torch.randn(n, b, d, device="cuda", requires_grad=True)
-    z = torch.randn(n, b, 2 * d, device="cuda", requires_grad=True)
-    dy = torch.randn(n, b, d, device="cuda")
     params = list(layer.parameters())
     rows = []
     for name, dtype in (("fp32", None), ("bf16 autocast", torch.bfloat16)):
+        dy = torch.randn(n, b, d, device="cuda", dtype=dtype or torch.float32)
+
         def run_layer():
             with torch.autocast("cuda", dtype=dtype, enabled=dtype is not None):
                 y = layer(x, lb)
-            y.backward(dy.to(y.dtype))
-
-        def run_gemms():
-            with torch.autocast("cuda", dtype=dtype, enabled=dtype is not None):
-                s = gemms_only(layer, x, z)
-            s.backward()
+            y.backward(dy)
         t_layer = median_ms(run_layer, grad_to_none=params + [x])
-        t_gemm = median_ms(run_gemms, grad_to_none=params + [x, z])
+        kernels = kernel_times(run_layer)
+        total = sum(kernels.values())
+        gemm = sum(t for k, t in kernels.items() if GEMM_KERNELS.search(k))
         row = {"layer": f"Hgru1d causal={bool(args.causal)}", "dtype": name, "n,b,d": f"{n},{b},{d}",
-               "fwd+bwd ms": f"{t_layer:.2f}", "GEMMs ms": f"{t_gemm:.2f}",
-               "outside GEMMs": f"{100 * (t_layer - t_gemm) / t_layer:.0f}%"}
+               "fwd+bwd ms": f"{t_layer:.2f}", "kernels ms": f"{total:.2f}", "GEMMs ms": f"{gemm:.2f}",
+               "outside GEMMs": f"{100 * (total - gemm) / total:.0f}%"}
         print(row, flush=True)
+        outside = [{"kernel": k[:90], "ms": f"{t:.3f}", "share": f"{100 * t / total:.1f}%"}
+                   for k, t in kernels.most_common() if not GEMM_KERNELS.search(k)]
+        print(table(outside, ["kernel", "ms", "share"]), flush=True)
         rows.append(row)
     print(table(rows, list(rows[0])))
     if args.vit:

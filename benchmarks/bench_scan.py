@@ -13,8 +13,11 @@ floor = bytes that must move / copy bandwidth, the copy bandwidth measured in th
     complex   x, g -> o (pairs)    6 E s      g, o, do -> dx, dg (pairs) 10 E s  16 E s
     hgru      c (2D), f -> h (2D)  5 E s      c, f, h, dh -> dc, df      10 E s  15 E s
     composed  the HGRU gating in PyTorch ops + the complex scan (no floor: it is the baseline)
+    norm_gate h, g -> z            3 E s      h, g, dz -> dh, dg         5 E s   8 E s
+    norm_composed  LayerNorm(h) * silu(g) as the layers composed it under autocast (float32 norm
+              and product, cast back for the next matmul; no floor: the baseline)
 
-States, theta and the lower bound are O(B D) and ignored. ``hgru`` is the fused op
+States, theta, the lower bound and the norm's weight and bias are O(B D) and ignored. ``hgru`` is the fused op
 (projections in, h out); ``composed`` computes the same function from PyTorch ops and
 :func:`hgru.complex_scan`, as an unfused layer would. fwd+bwd is one forward and one backward
 through autograd; ratio = time / floor.
@@ -39,11 +42,13 @@ from timing import copy_bandwidth, environment, median_ms, require_cuda, table  
 
 import hgru  # noqa: E402
 
-BYTES = {"real": (3, 5), "complex": (6, 10), "hgru": (5, 10), "composed": (5, 10)}  # per (b, t, d), x elsize
+BYTES = {"real": (3, 5), "complex": (6, 10), "hgru": (5, 10), "composed": (5, 10), "norm_gate": (3, 5),
+         "norm_composed": (3, 5)}  # per (b, t, d), x elsize
 TARGETS = [("real", "bf16", (8, 4096, 2048)), ("real", "bf16", (4, 16384, 1024)), ("real", "bf16", (16, 1024, 1024)),
            ("real", "fp32", (8, 4096, 2048)), ("real", "bf16", (1, 65536, 256)),
            ("complex", "bf16", (8, 4096, 1024)), ("hgru", "bf16", (8, 4096, 1024)),
-           ("composed", "bf16", (8, 4096, 1024))]
+           ("composed", "bf16", (8, 4096, 1024)), ("norm_gate", "bf16", (8, 4096, 2048)),
+           ("norm_gate", "fp32", (8, 4096, 2048)), ("norm_composed", "bf16", (8, 4096, 2048))]
 DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}
 
 
@@ -58,10 +63,18 @@ def composed(c, f, theta, lb):
     return h.transpose(-1, -2).reshape(B, T, 2 * D)
 
 
+def norm_composed(h, g, w, b):
+    """LayerNorm(h) * silu(g) as the layers composed it under autocast: the norm and the product
+    in float32, cast back to the input dtype for the next matmul."""
+    return (F.layer_norm(h.float(), h.shape[-1:], w, b) * F.silu(g)).to(h.dtype)
+
+
 def inputs(op, shape, dtype):
     B, T, D = shape
     g = torch.Generator(device="cuda").manual_seed(0)
     r = lambda *s: torch.randn(*s, device="cuda", generator=g)  # noqa: E731
+    if op.startswith("norm"):
+        return [r(B, T, D).to(dtype), r(B, T, D).to(dtype), 1 + 0.1 * r(D), 0.1 * r(D)]
     if op == "real":
         return [r(B, T, D).to(dtype), (0.5 + 0.5 * torch.rand(B, T, D, device="cuda", generator=g)).to(dtype)]
     if op == "complex":
@@ -78,12 +91,16 @@ def call(op, ins, backend="auto"):
         return hgru.complex_scan(*ins, backend=backend)[0]
     if op == "hgru":
         return hgru.hgru_scan(*ins, backend=backend)[0]
+    if op == "norm_gate":
+        return hgru.ops.norm_gate(*ins, backend=backend)
+    if op == "norm_composed":
+        return norm_composed(*ins)
     return composed(*ins)
 
 
 def errors(op, ins):
     """Relative L2 errors of the output and every gradient against the float64 PyTorch path."""
-    if op == "composed":
+    if op in ("composed", "norm_composed"):
         return "-"
     cotangent = []
 
@@ -122,7 +139,7 @@ def bench(op, dtype_name, shape, bw, check=False):
            "fwd+bwd ms": f"{t_all:.3f}", "fwd GB/s": f"{fwd_bytes / t_fwd / 1e6:.0f}",
            "fwd+bwd GB/s": f"{(fwd_bytes + bwd_bytes) / t_all / 1e6:.0f}", "eager fwd ms": f"{t_fwd_eager:.3f}",
            "eager fwd+bwd ms": f"{t_all_eager:.3f}"}
-    if op != "composed":
+    if op not in ("composed", "norm_composed"):
         f_fwd, f_all = fwd_bytes / bw * 1e3, (fwd_bytes + bwd_bytes) / bw * 1e3
         row.update({"fwd floor": f"{f_fwd:.3f}", "fwd ratio": f"{t_fwd / f_fwd:.2f}",
                     "fwd+bwd floor": f"{f_all:.3f}", "fwd+bwd ratio": f"{t_all / f_all:.2f}"})

@@ -1,10 +1,13 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
-"""Small helpers shared by the layers: activations by name, input checks, the theta init."""
+"""Small helpers shared by the layers: activations by name, input checks, the theta init, the
+output gating."""
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from ..ops import norm_gate
 
 ACTIVATIONS = {
     "silu": F.silu, "swish": F.silu, "relu": F.relu, "gelu": F.gelu, "elu": F.elu, "sigmoid": torch.sigmoid,
@@ -47,3 +50,18 @@ def check_input(x: torch.Tensor, embed_dim: int, ndim: int, layout: str) -> None
         raise ValueError(f"expected input {layout} with d={embed_dim}, got shape {tuple(x.shape)}")
     if x.numel() == 0:
         raise ValueError(f"the input is empty (shape {tuple(x.shape)}); every size must be >= 1")
+
+
+def gated_out(layer: nn.Module, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+    """``out_proj(norm(h) * act(gate(x)))``, the end of every HGRU layer, the norm and gate in one op.
+
+    The product comes out in the dtype ``out_proj`` computes in: the autocast dtype under
+    autocast (where the composed version made float32 copies and cast back), else the gate's.
+    """
+    g, act = layer.gate(x), layer.kernel_act
+    if act is None:
+        g, act = layer.act(g), "identity"
+    dev = x.device.type
+    out = torch.get_autocast_dtype(dev) if torch.is_autocast_enabled(dev) else g.dtype
+    z = norm_gate(h, g, layer.norm.weight, layer.norm.bias, layer.norm.eps, act, out, layer.backend)
+    return layer.out_proj(z)

@@ -7,7 +7,7 @@ from torch import nn
 
 from ..ops import hgru_scan
 from ..ops.checks import lower_bound as _as_bound
-from .common import activation, check_input, fused_act, theta_init
+from .common import activation, check_input, fused_act, gated_out, theta_init
 
 
 class Hgru1d(nn.Module):
@@ -60,7 +60,7 @@ class Hgru1d(nn.Module):
         return (h if self.batch_first else h.transpose(0, 1)), state
 
     def _out(self, x, h):
-        return self.out_proj(self.norm(h) * self.act(self.gate(x)))
+        return gated_out(self, x, h)
 
     def forward(self, x, lower_bound=0.0, initial_state=None, output_final_state: bool = False):
         """``x`` (n, b, d) -> (n, b, d); with ``output_final_state`` returns ``(y, state)``."""

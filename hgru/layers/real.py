@@ -7,7 +7,7 @@ from torch import nn
 
 from ..ops import real_scan
 from ..ops.checks import lower_bound as _as_bound
-from .common import activation, check_input
+from .common import activation, check_input, fused_act, gated_out
 
 
 class HgruReal1d(nn.Module):
@@ -28,6 +28,7 @@ class HgruReal1d(nn.Module):
         self.out_proj = nn.Linear(embed_dim, embed_dim, bias=bias)
         self.norm = nn.LayerNorm(embed_dim)
         self.act = activation(act_fun)
+        self.kernel_act = fused_act(act_fun)
 
     def _gates(self, x, lower_bound):
         """(u, lam) in float32, in the input's layout."""
@@ -44,7 +45,7 @@ class HgruReal1d(nn.Module):
         return (h.transpose(0, 1) if seq_dim == 0 else h), state
 
     def _out(self, x, h):
-        return self.out_proj(self.norm(h.to(x.dtype)) * self.act(self.gate(x)))
+        return gated_out(self, x, h)
 
     def forward(self, x, lower_bound=0.0, initial_state=None, output_final_state: bool = False):
         """``x`` (n, b, d) -> (n, b, d); with ``output_final_state`` returns ``(y, state)``."""

@@ -1,9 +1,10 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
-"""Pure functions: the gated linear recurrence (real, complex) and the fused HGRU op.
+"""Pure functions: the gated linear recurrence (real, complex), the fused HGRU op and the output gating.
 
 References with the same signatures live in :mod:`hgru.ops.naive`.
 """
 from .fused import hgru_scan
+from .norm import norm_gate
 from .scan import complex_scan, real_scan
 
-__all__ = ["real_scan", "complex_scan", "hgru_scan"]
+__all__ = ["real_scan", "complex_scan", "hgru_scan", "norm_gate"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-__all__ = ["real_scan_ref", "complex_scan_ref", "hgru_scan_ref"]
+__all__ = ["real_scan_ref", "complex_scan_ref", "hgru_scan_ref", "norm_gate_ref"]
 
 
 def _spans(batch: int, length: int, cu_seqlens):
@@ -108,3 +108,21 @@ def hgru_scan_ref(c, f, theta, lower_bound=0.0, act="silu", initial_state=None,
     ht = torch.cat([ht.real, ht.imag], -1).to(state_dtype).to(c.device)
     return o, (ht if output_final_state else None)
 
+
+
+def norm_gate_ref(h, g, weight=None, bias=None, eps=1e-5, act="silu", out_dtype=None):
+    """Reference of :func:`hgru.ops.norm_gate`: ``LayerNorm(h) * act(g)`` row by row in float64,
+    the mean and variance written out."""
+    if act not in ("silu", "identity"):
+        raise ValueError(f"act must be 'silu' or 'identity', got {act!r}")
+    out_dtype = torch.promote_types(h.dtype, g.dtype) if out_dtype is None else out_dtype
+    x, gd = h.detach().cpu().double(), g.detach().cpu().double()
+    mean = x.mean(-1, keepdim=True)
+    var = ((x - mean) ** 2).mean(-1, keepdim=True)
+    y = (x - mean) / torch.sqrt(var + eps)
+    if weight is not None:
+        y = y * weight.detach().cpu().double()
+    if bias is not None:
+        y = y + bias.detach().cpu().double()
+    a = gd * torch.sigmoid(gd) if act == "silu" else gd
+    return (y * a).to(out_dtype).to(h.device)

@@ -1,0 +1,122 @@
+# Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
+"""The HGRU output gating, ``LayerNorm(h) * act(g)``, in one op.
+
+Every HGRU layer ends with ``out_proj(norm(h) * act(gate(x)))``. Composed from PyTorch ops
+under autocast, the LayerNorm runs in float32 on a float32 copy of ``h``, the product is float32
+and ``out_proj`` casts it back: eight passes over the activations forward and more backward. On
+the Triton backend one kernel reads ``h`` and ``g`` and writes ``z`` (float32 arithmetic, ``z`` in
+the dtype the next matmul reads), and one reads ``h``, ``g``, ``dz`` and writes ``dh``, ``dg``.
+"""
+from typing import Optional, Tuple
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from . import checks
+
+__all__ = ["norm_gate"]
+
+ACTS = ("silu", "identity")
+
+
+@torch.library.custom_op("hgru::norm_gate_fwd", mutates_args=())
+def _fwd(h: Tensor, g: Tensor, weight: Optional[Tensor], bias: Optional[Tensor], eps: float, silu: bool,
+         out_dtype: torch.dtype) -> Tensor:
+    return checks.triton_kernels("norm").norm_gate_fwd(h, g, weight, bias, eps, silu, out_dtype)
+
+
+@_fwd.register_fake
+def _(h, g, weight, bias, eps, silu, out_dtype):
+    return h.new_empty(h.shape, dtype=out_dtype)
+
+
+@torch.library.custom_op("hgru::norm_gate_bwd", mutates_args=())
+def _bwd(h: Tensor, g: Tensor, weight: Optional[Tensor], bias: Optional[Tensor], dz: Tensor, eps: float,
+         silu: bool) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
+    return checks.triton_kernels("norm").norm_gate_bwd(h, g, weight, bias, dz, eps, silu)
+
+
+@_bwd.register_fake
+def _(h, g, weight, bias, dz, eps, silu):
+    N = h.shape[-1]
+    return (torch.empty_like(h), torch.empty_like(g), h.new_empty(N, dtype=torch.float32),
+            h.new_empty(N, dtype=torch.float32))
+
+
+def _setup(ctx, inputs, output):
+    h, g, weight, bias, eps, silu, _ = inputs
+    ctx.save_for_backward(h, g, weight, bias)
+    ctx.opts = (eps, silu)
+
+
+def _backward(ctx, dz):
+    h, g, weight, bias = ctx.saved_tensors
+    dh, dg, dw, db = _bwd(h, g, weight, bias, dz, *ctx.opts)
+    dw = None if weight is None else dw.to(weight.dtype)
+    db = None if bias is None else db.to(bias.dtype)
+    return dh, dg, dw, db, None, None, None
+
+
+torch.library.register_autograd("hgru::norm_gate_fwd", _backward, setup_context=_setup)
+
+
+def _composed(h, g, weight, bias, eps, silu, out_dtype):
+    """The same math from PyTorch ops (any device, float64 included)."""
+    wide = torch.float64 if torch.float64 in (h.dtype, g.dtype) else torch.float32
+    w = None if weight is None else weight.to(wide)
+    b = None if bias is None else bias.to(wide)
+    g = g.to(wide)
+    return (F.layer_norm(h.to(wide), h.shape[-1:], w, b, eps) * (F.silu(g) if silu else g)).to(out_dtype)
+
+
+def norm_gate(h: Tensor, g: Tensor, weight: Optional[Tensor] = None, bias: Optional[Tensor] = None,
+              eps: float = 1e-5, act: str = "silu", out_dtype: Optional[torch.dtype] = None,
+              backend: str = "auto") -> Tensor:
+    """``LayerNorm(h) * act(g)`` over the last dimension, computed in float32.
+
+    Args:
+        h: hidden states ``[..., N]`` (float16 / bfloat16 / float32; float64 on torch).
+        g: gate pre-activations of the same shape; its dtype may differ from ``h``'s.
+        weight, bias: the LayerNorm's affine parameters ``[N]``, or None.
+        eps: the LayerNorm's epsilon.
+        act: ``"silu"`` (official) or ``"identity"``, applied to ``g``.
+        out_dtype: dtype of the result; default: the promoted dtype of ``h`` and ``g``. Under
+            autocast, pass the autocast dtype (what the following matmul would cast to).
+        backend: ``"auto"``, ``"triton"`` or ``"torch"`` (see :func:`hgru.ops.real_scan`).
+
+    Returns:
+        ``z`` ``[..., N]`` in ``out_dtype``. Gradients flow to ``h``, ``g``, ``weight``, ``bias``.
+
+    Example:
+        >>> ln = torch.nn.LayerNorm(100)
+        >>> z = norm_gate(torch.randn(4, 7, 100), torch.randn(4, 7, 100), ln.weight, ln.bias)
+        >>> z.shape
+        torch.Size([4, 7, 100])
+    """
+    checks.check_float("h", h)
+    checks.check_float("g", g)
+    if h.shape != g.shape or h.dim() == 0:
+        raise ValueError(f"norm_gate takes h and g of one shape [..., N], got {tuple(h.shape)} and {tuple(g.shape)}")
+    if g.device != h.device:
+        raise ValueError(f"h and g must be on the same device, got {h.device} and {g.device}")
+    checks.check_nonempty(h.shape, "the input")
+    N = h.shape[-1]
+    for name, p in (("weight", weight), ("bias", bias)):
+        if p is not None:
+            checks.check_float(name, p)
+            if p.shape != (N,) or p.device != h.device:
+                raise ValueError(f"{name} must have shape ({N},) on {h.device}, got {tuple(p.shape)} on {p.device}")
+    if act not in ACTS:
+        raise ValueError(f"act must be one of {ACTS}, got {act!r}")
+    if not eps > 0:
+        raise ValueError(f"eps must be positive, got {eps}")
+    out_dtype = torch.promote_types(h.dtype, g.dtype) if out_dtype is None else out_dtype
+    if backend != "torch" and g.dtype == torch.float64:
+        checks.resolve_backend(backend, g)  # raises for float64 on Triton
+    if checks.resolve_backend(backend, h) == "triton":
+        if out_dtype not in checks.TRITON_FLOATS:
+            raise TypeError(f"out_dtype must be one of {[str(d) for d in checks.TRITON_FLOATS]} on Triton, "
+                            f"got {out_dtype}")
+        return _fwd(h, g, weight, bias, float(eps), act == "silu", out_dtype)
+    return _composed(h, g, weight, bias, eps, act == "silu", out_dtype)

@@ -141,7 +141,7 @@ def main():
                 for tile in tiles:
                     common.TILES[key] = (*tile, default[3])
                     for ns in args.splits or SPLITS:
-                        if ns != "rule" and ns > shape[1] // 64:
+                        if ns != "rule" and ns > shape[1] // 16:
                             continue
                         common.FORCE_SPLITS = None if ns == "rule" else ns
                         picked, L = common.plan(family, dtype, *shape, torch.device("cuda"), False)[:2]

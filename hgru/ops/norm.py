@@ -22,23 +22,23 @@ ACTS = ("silu", "identity")
 
 @torch.library.custom_op("hgru::norm_gate_fwd", mutates_args=())
 def _fwd(h: Tensor, g: Tensor, weight: Optional[Tensor], bias: Optional[Tensor], eps: float, silu: bool,
-         out_dtype: torch.dtype) -> Tensor:
+         out_dtype: torch.dtype) -> Tuple[Tensor, Tensor]:
     return checks.triton_kernels("norm").norm_gate_fwd(h, g, weight, bias, eps, silu, out_dtype)
 
 
 @_fwd.register_fake
 def _(h, g, weight, bias, eps, silu, out_dtype):
-    return h.new_empty(h.shape, dtype=out_dtype)
+    return h.new_empty(h.shape, dtype=out_dtype), h.new_empty(2, h.numel() // h.shape[-1], dtype=torch.float32)
 
 
 @torch.library.custom_op("hgru::norm_gate_bwd", mutates_args=())
-def _bwd(h: Tensor, g: Tensor, weight: Optional[Tensor], bias: Optional[Tensor], dz: Tensor, eps: float,
+def _bwd(h: Tensor, g: Tensor, weight: Optional[Tensor], bias: Optional[Tensor], stats: Tensor, dz: Tensor,
          silu: bool) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
-    return checks.triton_kernels("norm").norm_gate_bwd(h, g, weight, bias, dz, eps, silu)
+    return checks.triton_kernels("norm").norm_gate_bwd(h, g, weight, bias, stats, dz, silu)
 
 
 @_bwd.register_fake
-def _(h, g, weight, bias, dz, eps, silu):
+def _(h, g, weight, bias, stats, dz, silu):
     N = h.shape[-1]
     return (torch.empty_like(h), torch.empty_like(g), h.new_empty(N, dtype=torch.float32),
             h.new_empty(N, dtype=torch.float32))
@@ -46,13 +46,13 @@ def _(h, g, weight, bias, dz, eps, silu):
 
 def _setup(ctx, inputs, output):
     h, g, weight, bias, eps, silu, _ = inputs
-    ctx.save_for_backward(h, g, weight, bias)
-    ctx.opts = (eps, silu)
+    ctx.save_for_backward(h, g, weight, bias, output[1])
+    ctx.silu = silu
 
 
-def _backward(ctx, dz):
-    h, g, weight, bias = ctx.saved_tensors
-    dh, dg, dw, db = _bwd(h, g, weight, bias, dz, *ctx.opts)
+def _backward(ctx, dz, dstats):
+    h, g, weight, bias, stats = ctx.saved_tensors
+    dh, dg, dw, db = _bwd(h, g, weight, bias, stats, dz, ctx.silu)
     dw = None if weight is None else dw.to(weight.dtype)
     db = None if bias is None else db.to(bias.dtype)
     return dh, dg, dw, db, None, None, None
@@ -118,5 +118,5 @@ def norm_gate(h: Tensor, g: Tensor, weight: Optional[Tensor] = None, bias: Optio
         if out_dtype not in checks.TRITON_FLOATS:
             raise TypeError(f"out_dtype must be one of {[str(d) for d in checks.TRITON_FLOATS]} on Triton, "
                             f"got {out_dtype}")
-        return _fwd(h, g, weight, bias, float(eps), act == "silu", out_dtype)
+        return _fwd(h, g, weight, bias, float(eps), act == "silu", out_dtype)[0]
     return _composed(h, g, weight, bias, eps, act == "silu", out_dtype)

@@ -125,12 +125,14 @@ def test_lookback_repeated(kind, monkeypatch):
     ("real", 8, 4096, 2048, 64, 64), ("real", 4, 16384, 1024, 256, 64), ("real", 16, 1024, 1024, 16, 64),
     ("real", 32, 1024, 1024, 16, 64), ("real", 64, 2048, 1024, 1, 2048), ("real", 1, 65536, 256, 1024, 64),
     ("real", 4, 100, 64, 1, 100), ("complex", 32, 1024, 1024, 16, 64), ("complex", 8, 4096, 1024, 64, 64),
-    ("hgru", 8, 4096, 1024, 16, 256), ("hgru", 32, 1024, 1024, 4, 256), ("hgru", 128, 256, 1024, 1, 256)])
+    ("hgru", 8, 4096, 1024, 64, 64), ("hgru", 32, 1024, 1024, 16, 64), ("hgru", 128, 256, 1024, 4, 64),
+    ("hgru", 16, 512, 768, 32, 16)])
 def test_time_split_rule(family, B, T, D, splits, L, monkeypatch):
     """The plan for bf16 with the default tiles on an H200's 132 SMs: whether to split (the
     same rule for all) and how: chunks of one tile for the plain scans ([16 x 4 warps, 256] real,
     its backward [8 x 4 warps, 256] from 32 chains; [16 x 4 warps, 128 pairs] complex), the
-    two-level split's counts for the fused HGRU kernel; all measured fastest (benchmarks/NOTES.md)."""
+    two-level split's counts for the fused HGRU kernel; all measured fastest, or within 3% of it
+    (benchmarks/NOTES.md)."""
     monkeypatch.setattr(common, "INTERPRET", False)
     monkeypatch.setattr(common, "_sm_count", lambda index: 132)
     if family == "hgru":

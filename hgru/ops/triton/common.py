@@ -15,18 +15,23 @@ INTERPRET = os.environ.get("TRITON_INTERPRET") == "1"
 # row, so when BD x element size (x 2 for the interleaved pairs of "complex") = 512 x warps, every
 # thread holds whole columns of the tile and the tile scan runs in registers without shuffles.
 # Measured by benchmarks/sweep_tiles.py on an H200 (NOTES.md, v4).
+# The fused HGRU kernels step one row of time at a time (BT = 1): their gating made them bound by
+# instructions, and a one-row step needs no tile scan, no last-row extraction and no layout
+# shuffles (45 instructions per element instead of 79 forward, 95 instead of 148 backward, and a
+# quarter of the registers), so many more programs, split finer in time, hide the latency.
 TILES = {("real", 2): (16, 256, 1, 8), ("real", 4): (16, 128, 1, 16), ("complex", 2): (4, 128, 1, 16),
-         ("complex", 4): (4, 64, 1, 16), ("hgru", 2): (4, 128, 1, 8), ("hgru", 4): (4, 128, 1, 16)}
+         ("complex", 4): (4, 64, 1, 16), ("hgru", 2): (1, 128, 1, 32), ("hgru", 4): (1, 64, 1, 32)}
 # Time is split only when the (row, channel-block) programs' tiles hold fewer than SPLIT_BELOW_KB
 # of input per multiprocessor (one tile's loads are what a program has in flight; with more, one
 # pass streams at 1.0-1.6x the floor and a split only adds its second read), then into enough
 # splits for the tile's programs per SM, of at least MIN_SPLIT_LEN steps and at most MAX_SPLITS
-# (each program folds its predecessors' aggregates one by one).
+# (each program folds its predecessors' aggregates one by one). The fused kernels' one-row steps
+# measured fastest with splits as short as 16 steps at ~32 one-warp programs per SM.
 SPLIT_BELOW_KB = 24
 LOADED = {"real": 2, "complex": 4, "hgru": 3}  # input values read per (time step, channel)
-MIN_SPLIT_LEN = 64
+MIN_SPLIT_LEN = {"real": 64, "complex": 64, "hgru": 16}
 MAX_SPLITS = 256
-INTERPRET_TILE = (16, 16)
+INTERPRET_TILE = (16, 16)  # at most BT rows, BD channels in the interpreter
 # The plain scans (real.py, complex.py) split time into chunks of one tile each, passing carries
 # by look-back: (R steps per warp, NW warps, BD channels) per (family, input element size); a
 # chunk is R * NW steps. Measured by sweep_tiles.py (NOTES.md, chunks). The fused HGRU kernel
@@ -48,14 +53,15 @@ FORCE_SPLITS: int | None = None
 FORCE_CHUNK: int | None = None
 
 
-def tile(family: str, dtype: torch.dtype) -> tuple[dict, int, float]:
+def tile(family: str, dtype: torch.dtype) -> tuple[dict, int, float, int]:
     """Launch arguments (BT, BD, num_warps) of ``family``'s kernels for inputs of ``dtype``, the
-    programs per SM that time splitting aims at, and the KB of input one tile loads."""
+    programs per SM that time splitting aims at, the KB of input one tile loads and the shortest
+    time split."""
     bt, bd, w, per_sm = TILES[family, dtype.itemsize]
     if INTERPRET:
-        bt, bd = INTERPRET_TILE
+        bt, bd = min(bt, INTERPRET_TILE[0]), INTERPRET_TILE[1]
     kb = bt * bd * dtype.itemsize * LOADED[family] / 1024
-    return dict(BT=bt, BD=bd, num_warps=w, num_stages=1), per_sm, kb
+    return dict(BT=bt, BD=bd, num_warps=w, num_stages=1), per_sm, kb, MIN_SPLIT_LEN[family]
 
 
 @functools.lru_cache(maxsize=None)
@@ -78,20 +84,21 @@ def split_plan(n_rows: int, T: int, D: int, launch: tuple, device: torch.device,
         return triton.cdiv(T, L), L
     if device.type != "cuda":
         return 1, T
-    args, per_sm, kb = launch
+    args, per_sm, kb, min_len = launch
     return plan_splits(n_rows * triton.cdiv(D, args["BD"]), T, per_sm, kb,
-                       _sm_count(device.index if device.index is not None else torch.cuda.current_device()))
+                       _sm_count(device.index if device.index is not None else torch.cuda.current_device()), min_len)
 
 
-def plan_splits(programs: int, T: int, per_sm: int, tile_kb: float, sms: int) -> tuple[int, int]:
+def plan_splits(programs: int, T: int, per_sm: int, tile_kb: float, sms: int, min_len: int) -> tuple[int, int]:
     """split_plan's rule for ``programs`` (row, channel-block) programs whose tiles load
-    ``tile_kb`` each, on ``sms`` multiprocessors, splitting to ``per_sm`` programs per multiprocessor."""
+    ``tile_kb`` each, on ``sms`` multiprocessors, splitting to ``per_sm`` programs per multiprocessor
+    in splits of at least ``min_len`` steps (a multiple of it)."""
     if programs * tile_kb >= SPLIT_BELOW_KB * sms:
         return 1, T
-    want = min(triton.cdiv(per_sm * sms, programs), T // MIN_SPLIT_LEN, MAX_SPLITS)
-    if want < 3:  # two splits lost to none wherever measured (NOTES.md): the second read costs more
+    want = min(triton.cdiv(per_sm * sms, programs), T // min_len, MAX_SPLITS)
+    if want < 4:  # two or three splits lost to none wherever measured (NOTES.md): the second read costs more
         return 1, T
-    L = triton.cdiv(triton.cdiv(T, want), MIN_SPLIT_LEN) * MIN_SPLIT_LEN
+    L = triton.cdiv(triton.cdiv(T, want), min_len) * min_len
     return triton.cdiv(T, L), L
 
 

@@ -2,8 +2,8 @@
 """LayerNorm times an activated gate, ``z = LN(h) * act(g)``, forward and backward in one pass
 each (rows of ``N`` channels; float32 arithmetic whatever the input and output dtypes).
 
-The forward reads h and g and writes z; the backward reads h, g and dz, recomputes the row
-statistics, writes dh and dg and per-program partial sums of the weight and bias gradients.
+The forward reads h and g and writes z and each row's mean and 1 / std; the backward reads h, g,
+dz and those, writes dh and dg and per-program partial sums of the weight and bias gradients.
 """
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ import triton.language as tl
 
 from . import common
 
-ELEMENTS = 4096  # elements of one [BM, BN] block (rows x padded channels)
-PER_THREAD = 16  # of them per thread (sets the warps)
-PROGRAMS_PER_SM = 4  # backward programs, each summing its rows' weight and bias gradients
+# Measured on an H200 (NOTES.md, "The output gating"): blocks of ELEMENTS elements (rows x
+# padded channels), PER_THREAD of them per thread forward and backward (this sets the warps),
+# PROGRAMS_PER_SM backward programs, each summing its rows' weight and bias gradients.
+ELEMENTS = 4096
+PER_THREAD = {"fwd": 32, "bwd": 16}
+PROGRAMS_PER_SM = 2
 MAX_N = 16384
 
 
@@ -31,16 +34,6 @@ def _act(b_g, SILU: tl.constexpr):
 
 
 @triton.jit
-def _normalize(p_h, offs, m, N, eps):
-    """(xhat, rstd) of the rows of h at ``offs`` [BM, BN]; zero where masked."""
-    b_h = tl.load(p_h + offs, mask=m, other=0.).to(tl.float32)
-    mean = tl.sum(b_h, 1) / N
-    b_c = tl.where(m, b_h - mean[:, None], 0.)
-    rstd = tl.rsqrt(tl.sum(b_c * b_c, 1) / N + eps)
-    return b_c * rstd[:, None], rstd
-
-
-@triton.jit
 def _affine(p_w, p_b, o_n, m_n, HAS_W: tl.constexpr, HAS_B: tl.constexpr):
     b_w = tl.load(p_w + o_n, mask=m_n, other=0.).to(tl.float32) if HAS_W else tl.full(o_n.shape, 1.0, tl.float32)
     b_b = tl.load(p_b + o_n, mask=m_n, other=0.).to(tl.float32) if HAS_B else tl.zeros(o_n.shape, tl.float32)
@@ -48,22 +41,28 @@ def _affine(p_w, p_b, o_n, m_n, HAS_W: tl.constexpr, HAS_B: tl.constexpr):
 
 
 @triton.jit
-def _norm_fwd_kernel(p_h, p_g, p_w, p_b, p_z, M, N, eps, BM: tl.constexpr, BN: tl.constexpr, HAS_W: tl.constexpr,
-                HAS_B: tl.constexpr, SILU: tl.constexpr):
+def _norm_fwd_kernel(p_h, p_g, p_w, p_b, p_z, p_st, M, N, eps, BM: tl.constexpr, BN: tl.constexpr,
+                     HAS_W: tl.constexpr, HAS_B: tl.constexpr, SILU: tl.constexpr):
     o_m = (tl.program_id(0) * BM + tl.arange(0, BM)).to(tl.int64)
     o_n = tl.arange(0, BN)
     m_n = o_n < N
     m = (o_m < M)[:, None] & m_n[None, :]
     offs = o_m[:, None] * N + o_n[None, :]
     b_w, b_b = _affine(p_w, p_b, o_n, m_n, HAS_W, HAS_B)
-    b_x, _ = _normalize(p_h, offs, m, N, eps)
+    b_h = tl.load(p_h + offs, mask=m, other=0.).to(tl.float32)
+    mean = tl.sum(b_h, 1) / N
+    b_c = tl.where(m, b_h - mean[:, None], 0.)
+    rstd = tl.rsqrt(tl.sum(b_c * b_c, 1) / N + eps)
+    tl.store(p_st + o_m, mean, mask=o_m < M)
+    tl.store(p_st + M + o_m, rstd, mask=o_m < M)
+    b_x = b_c * rstd[:, None]
     b_a, _ = _act(tl.load(p_g + offs, mask=m, other=0.).to(tl.float32), SILU)
     tl.store(p_z + offs, ((b_x * b_w[None, :] + b_b[None, :]) * b_a).to(p_z.dtype.element_ty), mask=m)
 
 
 @triton.jit
-def _norm_bwd_kernel(p_h, p_g, p_w, p_b, p_dz, p_dh, p_dg, p_dw, p_db, M, N, eps, BM: tl.constexpr, BN: tl.constexpr,
-                HAS_W: tl.constexpr, HAS_B: tl.constexpr, SILU: tl.constexpr):
+def _norm_bwd_kernel(p_h, p_g, p_w, p_b, p_st, p_dz, p_dh, p_dg, p_dw, p_db, M, N, BM: tl.constexpr,
+                     BN: tl.constexpr, HAS_W: tl.constexpr, HAS_B: tl.constexpr, SILU: tl.constexpr):
     """Each program takes row blocks pid, pid + P, ...; writes its sums of the weight and bias
     gradients over them to row pid of p_dw, p_db [P, N]."""
     pid, P = tl.program_id(0), tl.num_programs(0)
@@ -76,7 +75,9 @@ def _norm_bwd_kernel(p_h, p_g, p_w, p_b, p_dz, p_dh, p_dg, p_dw, p_db, M, N, eps
         o_m = (blk * BM + tl.arange(0, BM)).to(tl.int64)
         m = (o_m < M)[:, None] & m_n[None, :]
         offs = o_m[:, None] * N + o_n[None, :]
-        b_x, rstd = _normalize(p_h, offs, m, N, eps)
+        mean = tl.load(p_st + o_m, mask=o_m < M, other=0.)
+        rstd = tl.load(p_st + M + o_m, mask=o_m < M, other=0.)
+        b_x = tl.where(m, tl.load(p_h + offs, mask=m, other=0.).to(tl.float32) - mean[:, None], 0.) * rstd[:, None]
         b_a, b_da = _act(tl.load(p_g + offs, mask=m, other=0.).to(tl.float32), SILU)
         b_dz = tl.load(p_dz + offs, mask=m, other=0.).to(tl.float32)
         b_dy = b_dz * b_a
@@ -92,9 +93,9 @@ def _norm_bwd_kernel(p_h, p_g, p_w, p_b, p_dz, p_dh, p_dg, p_dw, p_db, M, N, eps
     tl.store(p_db + pid * N + o_n, b_db, mask=m_n)
 
 
-def _block(N: int) -> dict:
+def _block(N: int, way: str) -> dict:
     """[BM, BN] block of about ELEMENTS elements (BN the channels padded to a power of two), with
-    PER_THREAD elements per thread."""
+    PER_THREAD[way] elements per thread."""
     if N > MAX_N:
         raise ValueError(f"the Triton norm_gate kernel takes rows of at most {MAX_N} channels, got {N}; "
                          "pass backend='torch'")
@@ -102,7 +103,7 @@ def _block(N: int) -> dict:
     BM = max(1, ELEMENTS // BN)
     if common.INTERPRET:
         BM = min(BM, 4)
-    return dict(BM=BM, BN=BN, num_warps=max(1, min(16, BM * BN // (32 * PER_THREAD))))
+    return dict(BM=BM, BN=BN, num_warps=max(1, min(16, BM * BN // (32 * PER_THREAD[way]))))
 
 
 @functools.lru_cache(maxsize=None)
@@ -116,27 +117,28 @@ def _rows(h, g):
 
 
 def norm_gate_fwd(h, g, w, b, eps: float, silu: bool, out_dtype: torch.dtype):
-    """h, g [..., N] -> z [..., N] in ``out_dtype``."""
+    """h, g [..., N] -> z [..., N] in ``out_dtype``, and the rows' (mean, 1 / std) [2, rows] float32."""
     h2, g2 = _rows(h, g)
     M, N = h2.shape
     z = torch.empty(M, N, device=h.device, dtype=out_dtype)
-    blk = _block(N)
-    _norm_fwd_kernel[(triton.cdiv(M, blk["BM"]),)](h2, g2, w, b, z, M, N, eps, HAS_W=w is not None,
+    stats = torch.empty(2, M, device=h.device, dtype=torch.float32)
+    blk = _block(N, "fwd")
+    _norm_fwd_kernel[(triton.cdiv(M, blk["BM"]),)](h2, g2, w, b, z, stats, M, N, eps, HAS_W=w is not None,
                                                     HAS_B=b is not None, SILU=silu, **blk)
-    return z.view(h.shape)
+    return z.view(h.shape), stats
 
 
-def norm_gate_bwd(h, g, w, b, dz, eps: float, silu: bool):
+def norm_gate_bwd(h, g, w, b, stats, dz, silu: bool):
     """Returns dh like h, dg like g, dw [N] and db [N] float32."""
     h2, g2 = _rows(h, g)
     dz2 = dz.reshape(h2.shape).contiguous()
     M, N = h2.shape
-    blk = _block(N)
+    blk = _block(N, "bwd")
     n_blocks = triton.cdiv(M, blk["BM"])
     P = min(n_blocks, 4 if h.device.type != "cuda" else _programs(h.device.index or 0))
     dh, dg = torch.empty_like(h2), torch.empty_like(g2)
     dw = torch.empty(P, N, device=h.device, dtype=torch.float32)
     db = torch.empty_like(dw)
-    _norm_bwd_kernel[(P,)](h2, g2, w, b, dz2, dh, dg, dw, db, M, N, eps, HAS_W=w is not None,
+    _norm_bwd_kernel[(P,)](h2, g2, w, b, stats, dz2, dh, dg, dw, db, M, N, HAS_W=w is not None,
                            HAS_B=b is not None, SILU=silu, **blk)
     return dh.view(h.shape), dg.view(g.shape), dw.sum(0), db.sum(0)

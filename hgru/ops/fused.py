@@ -20,10 +20,18 @@ __all__ = ["hgru_scan"]
 ACTS = ("silu", "identity")
 
 
+def _fwd_impl(c, f, theta, lb, h0, cu_seqlens, reverse, silu):
+    return checks.triton_kernels("complex").hgru_fwd(c, f, theta, lb, h0, cu_seqlens, reverse, silu)
+
+
+def _bwd_impl(c, f, theta, lb, h, dh, dht, h0, cu_seqlens, reverse, silu):
+    return checks.triton_kernels("complex").hgru_bwd(c, f, theta, lb, h, dh, dht, h0, cu_seqlens, reverse, silu)
+
+
 @torch.library.custom_op("hgru::hgru_scan_fwd", mutates_args=())
 def _hgru_fwd(c: Tensor, f: Tensor, theta: Tensor, lb: Tensor, h0: Optional[Tensor],
               cu_seqlens: Optional[Tensor], reverse: bool, silu: bool) -> Tuple[Tensor, Tensor]:
-    return checks.triton_kernels("complex").hgru_fwd(c, f, theta, lb, h0, cu_seqlens, reverse, silu)
+    return _fwd_impl(c, f, theta, lb, h0, cu_seqlens, reverse, silu)
 
 
 @_hgru_fwd.register_fake
@@ -37,7 +45,7 @@ def _(c, f, theta, lb, h0, cu_seqlens, reverse, silu):
 def _hgru_bwd(c: Tensor, f: Tensor, theta: Tensor, lb: Tensor, h: Tensor, dh: Tensor, dht: Optional[Tensor],
               h0: Optional[Tensor], cu_seqlens: Optional[Tensor], reverse: bool,
               silu: bool) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
-    return checks.triton_kernels("complex").hgru_bwd(c, f, theta, lb, h, dh, dht, h0, cu_seqlens, reverse, silu)
+    return _bwd_impl(c, f, theta, lb, h, dh, dht, h0, cu_seqlens, reverse, silu)
 
 
 @_hgru_bwd.register_fake
@@ -56,11 +64,13 @@ def _setup(ctx, inputs, output):
 def _backward(ctx, dh, dht):
     c, f, theta, lb, h, h0, cu_seqlens = ctx.saved_tensors
     dh = torch.zeros_like(h) if dh is None else dh
-    dc, df, dtheta, dlb, dh0 = _hgru_bwd(c, f, theta, lb, h, dh, dht, h0, cu_seqlens, *ctx.opts)
+    bwd = _hgru_bwd if torch.compiler.is_compiling() else _bwd_impl
+    dc, df, dtheta, dlb, dh0 = bwd(c, f, theta, lb, h, dh, dht, h0, cu_seqlens, *ctx.opts)
     return dc, df, dtheta, dlb, (None if h0 is None else dh0), None, None, None
 
 
 torch.library.register_autograd("hgru::hgru_scan_fwd", _backward, setup_context=_setup)
+_Eager = checks.eager_function("_HgruScanEager", _fwd_impl, _setup, _backward)
 
 
 def _composed(c, f, theta, lb, h0, cu_seqlens, reverse, silu):
@@ -129,7 +139,8 @@ def hgru_scan(c: Tensor, f: Tensor, theta: Tensor, lower_bound: Union[float, Ten
         checks.check_state("initial_state", h0, (N, 2 * D), c.device)
         h0 = h0.to(checks.state_dtype(c.dtype))
     if be == "triton":
-        h, ht = _hgru_fwd(c, f, theta.reshape(-1).float(), lb.float(), h0, cu_seqlens, reverse, act == "silu")
+        fwd = checks.custom_or_eager(_hgru_fwd, _Eager)
+        h, ht = fwd(c, f, theta.reshape(-1).float(), lb.float(), h0, cu_seqlens, reverse, act == "silu")
     else:
         h, ht = _composed(c, f, theta.reshape(-1), lb, h0, cu_seqlens, reverse, act == "silu")
     return h, (ht if output_final_state else None)

@@ -20,10 +20,18 @@ __all__ = ["norm_gate"]
 ACTS = ("silu", "identity")
 
 
+def _fwd_impl(h, g, weight, bias, eps, silu, out_dtype):
+    return checks.triton_kernels("norm").norm_gate_fwd(h, g, weight, bias, eps, silu, out_dtype)
+
+
+def _bwd_impl(h, g, weight, bias, stats, dz, silu):
+    return checks.triton_kernels("norm").norm_gate_bwd(h, g, weight, bias, stats, dz, silu)
+
+
 @torch.library.custom_op("hgru::norm_gate_fwd", mutates_args=())
 def _fwd(h: Tensor, g: Tensor, weight: Optional[Tensor], bias: Optional[Tensor], eps: float, silu: bool,
          out_dtype: torch.dtype) -> Tuple[Tensor, Tensor]:
-    return checks.triton_kernels("norm").norm_gate_fwd(h, g, weight, bias, eps, silu, out_dtype)
+    return _fwd_impl(h, g, weight, bias, eps, silu, out_dtype)
 
 
 @_fwd.register_fake
@@ -34,7 +42,7 @@ def _(h, g, weight, bias, eps, silu, out_dtype):
 @torch.library.custom_op("hgru::norm_gate_bwd", mutates_args=())
 def _bwd(h: Tensor, g: Tensor, weight: Optional[Tensor], bias: Optional[Tensor], stats: Tensor, dz: Tensor,
          silu: bool) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
-    return checks.triton_kernels("norm").norm_gate_bwd(h, g, weight, bias, stats, dz, silu)
+    return _bwd_impl(h, g, weight, bias, stats, dz, silu)
 
 
 @_bwd.register_fake
@@ -52,13 +60,15 @@ def _setup(ctx, inputs, output):
 
 def _backward(ctx, dz, dstats):
     h, g, weight, bias, stats = ctx.saved_tensors
-    dh, dg, dw, db = _bwd(h, g, weight, bias, stats, dz, ctx.silu)
+    bwd = _bwd if torch.compiler.is_compiling() else _bwd_impl
+    dh, dg, dw, db = bwd(h, g, weight, bias, stats, dz, ctx.silu)
     dw = None if weight is None else dw.to(weight.dtype)
     db = None if bias is None else db.to(bias.dtype)
     return dh, dg, dw, db, None, None, None
 
 
 torch.library.register_autograd("hgru::norm_gate_fwd", _backward, setup_context=_setup)
+_Eager = checks.eager_function("_NormGateEager", _fwd_impl, _setup, _backward)
 
 
 def _composed(h, g, weight, bias, eps, silu, out_dtype):
@@ -118,5 +128,5 @@ def norm_gate(h: Tensor, g: Tensor, weight: Optional[Tensor] = None, bias: Optio
         if out_dtype not in checks.TRITON_FLOATS:
             raise TypeError(f"out_dtype must be one of {[str(d) for d in checks.TRITON_FLOATS]} on Triton, "
                             f"got {out_dtype}")
-        return _fwd(h, g, weight, bias, float(eps), act == "silu", out_dtype)[0]
+        return checks.custom_or_eager(_fwd, _Eager)(h, g, weight, bias, float(eps), act == "silu", out_dtype)[0]
     return _composed(h, g, weight, bias, eps, act == "silu", out_dtype)

@@ -21,11 +21,20 @@ def _impl(backend: str, is_complex: bool):
     return checks.triton_kernels("complex" if is_complex else "real"), ()
 
 
+def _fwd_impl(x, g, h0, cu_seqlens, reverse, is_complex, backend):
+    mod, extra = _impl(backend, is_complex)
+    return mod.scan_fwd(x, g, h0, cu_seqlens, reverse, *extra)
+
+
+def _bwd_impl(g, o, do, dht, h0, cu_seqlens, reverse, is_complex, backend):
+    mod, extra = _impl(backend, is_complex)
+    return mod.scan_bwd(g, o, do, dht, h0, cu_seqlens, reverse, *extra)
+
+
 @torch.library.custom_op("hgru::scan_fwd", mutates_args=())
 def _scan_fwd(x: Tensor, g: Tensor, h0: Optional[Tensor], cu_seqlens: Optional[Tensor], reverse: bool,
               is_complex: bool, backend: str) -> Tuple[Tensor, Tensor]:
-    mod, extra = _impl(backend, is_complex)
-    return mod.scan_fwd(x, g, h0, cu_seqlens, reverse, *extra)
+    return _fwd_impl(x, g, h0, cu_seqlens, reverse, is_complex, backend)
 
 
 @_scan_fwd.register_fake
@@ -39,8 +48,7 @@ def _(x, g, h0, cu_seqlens, reverse, is_complex, backend):
 def _scan_bwd(g: Tensor, o: Tensor, do: Tensor, dht: Optional[Tensor], h0: Optional[Tensor],
               cu_seqlens: Optional[Tensor], reverse: bool, is_complex: bool,
               backend: str) -> Tuple[Tensor, Tensor, Tensor]:
-    mod, extra = _impl(backend, is_complex)
-    return mod.scan_bwd(g, o, do, dht, h0, cu_seqlens, reverse, *extra)
+    return _bwd_impl(g, o, do, dht, h0, cu_seqlens, reverse, is_complex, backend)
 
 
 @_scan_bwd.register_fake
@@ -59,11 +67,13 @@ def _setup(ctx, inputs, output):
 def _backward(ctx, do, dht):
     g, o, h0, cu_seqlens = ctx.saved_tensors
     do = torch.zeros_like(o) if do is None else do
-    dx, dg, dh0 = _scan_bwd(g, o, do, dht, h0, cu_seqlens, *ctx.opts)
+    bwd = _scan_bwd if torch.compiler.is_compiling() else _bwd_impl
+    dx, dg, dh0 = bwd(g, o, do, dht, h0, cu_seqlens, *ctx.opts)
     return dx, dg, (None if h0 is None else dh0), None, None, None, None
 
 
 torch.library.register_autograd("hgru::scan_fwd", _backward, setup_context=_setup)
+_Eager = checks.eager_function("_ScanEager", _fwd_impl, _setup, _backward)
 
 
 def _run(x, g, initial_state, output_final_state, reverse, cu_seqlens, backend, is_complex, name):
@@ -84,7 +94,7 @@ def _run(x, g, initial_state, output_final_state, reverse, cu_seqlens, backend, 
     if h0 is not None:
         checks.check_state("initial_state", h0, (N, D, 2) if is_complex else (N, D), x.device)
         h0 = h0.to(checks.state_dtype(x.dtype))
-    o, ht = _scan_fwd(x, g, h0, cu_seqlens, reverse, is_complex, be)
+    o, ht = checks.custom_or_eager(_scan_fwd, _Eager)(x, g, h0, cu_seqlens, reverse, is_complex, be)
     return o, (ht if output_final_state else None)
 
 

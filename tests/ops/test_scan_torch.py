@@ -4,7 +4,7 @@ import pytest
 import torch
 from cases import KINDS, make_inputs, reference, rel, run, widen
 
-from hgru.ops import complex_scan, hgru_scan, real_scan
+from hgru.ops import complex_scan, hgru_scan, norm_gate, real_scan
 
 CU = [0, 1, 20, 21, 63]
 
@@ -82,13 +82,15 @@ def test_torch_compile_fullgraph_no_graph_break():
     xr, gr, _ = make_inputs("real", 2, 16, 8)
     xc, gc, _ = make_inputs("complex", 2, 16, 8)
     c, f, theta, lb, _ = make_inputs("hgru", 2, 16, 8)
-    leaves = [t.requires_grad_() for t in (xr, gr, xc, gc, c, f, theta, lb)]
+    w, bias = torch.randn(16), torch.randn(16)
+    leaves = [t.requires_grad_() for t in (xr, gr, xc, gc, c, f, theta, lb, w, bias)]
 
-    def fn(xr, gr, xc, gc, c, f, theta, lb):
+    def fn(xr, gr, xc, gc, c, f, theta, lb, w, bias):
         a, _ = real_scan(xr, gr, reverse=True)
         b, s = complex_scan(xc, gc, output_final_state=True)
         h, _ = hgru_scan(c, f, theta, lb)
-        return a.sum() + b.square().sum() + s.sum() + h.square().sum()
+        z = norm_gate(h, c, w, bias)
+        return a.sum() + b.square().sum() + s.sum() + h.square().sum() + z.square().sum()
 
     eager = fn(*leaves)
     grads = torch.autograd.grad(eager, leaves)

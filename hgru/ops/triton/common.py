@@ -6,7 +6,6 @@ import functools
 import os
 
 import torch
-import triton
 
 INTERPRET = os.environ.get("TRITON_INTERPRET") == "1"
 
@@ -53,6 +52,11 @@ FORCE_SPLITS: int | None = None
 FORCE_CHUNK: int | None = None
 
 
+def cdiv(a: int, b: int) -> int:
+    """ceil(a / b) in plain Python (``triton.cdiv`` called from Python costs ~5 us per call)."""
+    return -(-a // b)
+
+
 def tile(family: str, dtype: torch.dtype) -> tuple[dict, int, float, int]:
     """Launch arguments (BT, BD, num_warps) of ``family``'s kernels for inputs of ``dtype``, the
     programs per SM that time splitting aims at, the KB of input one tile loads and the shortest
@@ -78,14 +82,14 @@ def split_plan(n_rows: int, T: int, D: int, launch: tuple, device: torch.device,
         return 1, T
     if FORCE_SPLIT_LEN is not None:
         L = FORCE_SPLIT_LEN
-        return triton.cdiv(T, L), L
+        return cdiv(T, L), L
     if FORCE_SPLITS is not None:
-        L = triton.cdiv(T, FORCE_SPLITS)
-        return triton.cdiv(T, L), L
+        L = cdiv(T, FORCE_SPLITS)
+        return cdiv(T, L), L
     if device.type != "cuda":
         return 1, T
     args, per_sm, kb, min_len = launch
-    return plan_splits(n_rows * triton.cdiv(D, args["BD"]), T, per_sm, kb,
+    return plan_splits(n_rows * cdiv(D, args["BD"]), T, per_sm, kb,
                        _sm_count(device.index if device.index is not None else torch.cuda.current_device()), min_len)
 
 
@@ -95,11 +99,11 @@ def plan_splits(programs: int, T: int, per_sm: int, tile_kb: float, sms: int, mi
     in splits of at least ``min_len`` steps (a multiple of it)."""
     if programs * tile_kb >= SPLIT_BELOW_KB * sms:
         return 1, T
-    want = min(triton.cdiv(per_sm * sms, programs), T // min_len, MAX_SPLITS)
+    want = min(cdiv(per_sm * sms, programs), T // min_len, MAX_SPLITS)
     if want < 4:  # two or three splits lost to none wherever measured (NOTES.md): the second read costs more
         return 1, T
-    L = triton.cdiv(triton.cdiv(T, want), min_len) * min_len
-    return triton.cdiv(T, L), L
+    L = cdiv(cdiv(T, want), min_len) * min_len
+    return cdiv(T, L), L
 
 
 def plan(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, device: torch.device,
@@ -116,7 +120,7 @@ def launch_chunks(kernel, args: tuple, planes: int, n_split: int, tile: dict, ro
     """Launch a plain scan's chunk kernel (real.py, complex.py): one program per (chunk, chain) on a
     1-D grid, with records [planes, chunk, row, D] float32 (A, B, inclusive state; for complex
     states each as re, im) and a zeroed status word per program appended to ``args``."""
-    programs = n_split * rows * triton.cdiv(D, tile["BD"])
+    programs = n_split * rows * cdiv(D, tile["BD"])
     rec = torch.empty(planes, n_split, rows, D, device=device, dtype=torch.float32)
     flag = torch.zeros(programs, device=device, dtype=torch.int32)
     kernel[(programs,)](*args, rec, flag, T=T, D=D, NSPLIT=n_split, s_rec=n_split * rows * D, W=LOOKBACK_WINDOW,
@@ -124,7 +128,7 @@ def launch_chunks(kernel, args: tuple, planes: int, n_split: int, tile: dict, ro
 
 
 def grid(n_d: int, BD: int, n_rows: int, n_split: int):
-    return (triton.cdiv(n_d, BD), n_rows, n_split)
+    return (cdiv(n_d, BD), n_rows, n_split)
 
 
 def plan_chunks(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, device: torch.device,
@@ -141,10 +145,10 @@ def plan_chunks(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, de
     key = (family, dtype.itemsize)
     R, NW, BD = INTERPRET_CHUNK if INTERPRET else CHUNK_TILES[key]
     if backward and key in BWD_CHUNK_TILES and not INTERPRET:
-        if n_rows * triton.cdiv(D, BWD_CHUNK_TILES[key][2]) >= BWD_CHUNK_MIN_CHAINS:
+        if n_rows * cdiv(D, BWD_CHUNK_TILES[key][2]) >= BWD_CHUNK_MIN_CHAINS:
             R, NW, BD = BWD_CHUNK_TILES[key]
     if force is not None:
         L = 1 << (force.bit_length() - 1)
         NW = min(NW, L)
         R = L // NW
-    return triton.cdiv(T, R * NW), dict(R=R, NW=NW, BD=BD, num_warps=NW, num_stages=1)
+    return cdiv(T, R * NW), dict(R=R, NW=NW, BD=BD, num_warps=NW, num_stages=1)

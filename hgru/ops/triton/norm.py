@@ -99,7 +99,7 @@ def _block(N: int, way: str) -> dict:
     if N > MAX_N:
         raise ValueError(f"the Triton norm_gate kernel takes rows of at most {MAX_N} channels, got {N}; "
                          "pass backend='torch'")
-    BN = triton.next_power_of_2(N)
+    BN = 1 << (N - 1).bit_length()
     BM = max(1, ELEMENTS // BN)
     if common.INTERPRET:
         BM = min(BM, 4)
@@ -123,7 +123,7 @@ def norm_gate_fwd(h, g, w, b, eps: float, silu: bool, out_dtype: torch.dtype):
     z = torch.empty(M, N, device=h.device, dtype=out_dtype)
     stats = torch.empty(2, M, device=h.device, dtype=torch.float32)
     blk = _block(N, "fwd")
-    _norm_fwd_kernel[(triton.cdiv(M, blk["BM"]),)](h2, g2, w, b, z, stats, M, N, eps, HAS_W=w is not None,
+    _norm_fwd_kernel[(common.cdiv(M, blk["BM"]),)](h2, g2, w, b, z, stats, M, N, eps, HAS_W=w is not None,
                                                     HAS_B=b is not None, SILU=silu, **blk)
     return z.view(h.shape), stats
 
@@ -134,7 +134,7 @@ def norm_gate_bwd(h, g, w, b, stats, dz, silu: bool):
     dz2 = dz.reshape(h2.shape).contiguous()
     M, N = h2.shape
     blk = _block(N, "bwd")
-    n_blocks = triton.cdiv(M, blk["BM"])
+    n_blocks = common.cdiv(M, blk["BM"])
     P = min(n_blocks, 4 if h.device.type != "cuda" else _programs(h.device.index or 0))
     dh, dg = torch.empty_like(h2), torch.empty_like(g2)
     dw = torch.empty(P, N, device=h.device, dtype=torch.float32)

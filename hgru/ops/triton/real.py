@@ -301,7 +301,7 @@ def _same_layout(*ts):
 def _launch(kernel, chunk_kernel, args, rows, T, D, dtype, device, varlen, backward, **flags):
     n_split, tile = common.plan_chunks("real", dtype, rows, T, D, device, varlen, backward)
     if n_split == 1:
-        kernel[(rows * triton.cdiv(D, tile["BD"]),)](*args, T=T, D=D, VARLEN=varlen, **flags, **tile)
+        kernel[(rows * common.cdiv(D, tile["BD"]),)](*args, T=T, D=D, VARLEN=varlen, **flags, **tile)
         return
     common.launch_chunks(chunk_kernel, args[:-1], 3, n_split, tile, rows, T, D, device, **flags)
 

@@ -153,9 +153,11 @@ def eager_function(name: str, impl, setup, backward):
     backward directly: the eager path of the public ops. A custom op's dispatch costs about 60 us
     per call on the CPU (twice that forward + backward), paid on every layer of every step;
     ``torch.compile`` still sees the custom op (``custom_or_eager``). Gradients of unused outputs
-    arrive as None, as in the custom op."""
+    arrive as None, as in the custom op. ``ctx.eager`` tells ``backward`` to call the backward's
+    implementation rather than its custom op (which a compiled backward must trace)."""
     def forward(ctx, *inputs):
         ctx.set_materialize_grads(False)
+        ctx.eager = True
         out = impl(*inputs)
         setup(ctx, inputs, out)
         return out

@@ -64,7 +64,7 @@ def _setup(ctx, inputs, output):
 def _backward(ctx, dh, dht):
     c, f, theta, lb, h, h0, cu_seqlens = ctx.saved_tensors
     dh = torch.zeros_like(h) if dh is None else dh
-    bwd = _hgru_bwd if torch.compiler.is_compiling() else _bwd_impl
+    bwd = _bwd_impl if getattr(ctx, "eager", False) else _hgru_bwd
     dc, df, dtheta, dlb, dh0 = bwd(c, f, theta, lb, h, dh, dht, h0, cu_seqlens, *ctx.opts)
     return dc, df, dtheta, dlb, (None if h0 is None else dh0), None, None, None
 

@@ -60,7 +60,7 @@ def _setup(ctx, inputs, output):
 
 def _backward(ctx, dz, dstats):
     h, g, weight, bias, stats = ctx.saved_tensors
-    bwd = _bwd if torch.compiler.is_compiling() else _bwd_impl
+    bwd = _bwd_impl if getattr(ctx, "eager", False) else _bwd
     dh, dg, dw, db = bwd(h, g, weight, bias, stats, dz, ctx.silu)
     dw = None if weight is None else dw.to(weight.dtype)
     db = None if bias is None else db.to(bias.dtype)

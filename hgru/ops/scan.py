@@ -67,7 +67,7 @@ def _setup(ctx, inputs, output):
 def _backward(ctx, do, dht):
     g, o, h0, cu_seqlens = ctx.saved_tensors
     do = torch.zeros_like(o) if do is None else do
-    bwd = _scan_bwd if torch.compiler.is_compiling() else _bwd_impl
+    bwd = _bwd_impl if getattr(ctx, "eager", False) else _scan_bwd
     dx, dg, dh0 = bwd(g, o, do, dht, h0, cu_seqlens, *ctx.opts)
     return dx, dg, (None if h0 is None else dh0), None, None, None, None
 

@@ -35,14 +35,20 @@ import hgru  # noqa: E402
 GEMM_KERNELS = re.compile(r"gemm|nvjet|xmma|cutlass|splitKreduce", re.I)
 
 
-def kernel_times(step, steps=10):
-    """{kernel name: ms per step} of ``step``'s GPU kernels, from torch.profiler."""
+def kernel_times(step, grad_to_none, steps=10):
+    """{kernel name: ms per step} of ``step``'s GPU kernels, from torch.profiler; gradients are
+    reset before each step, as in the timing (no accumulation kernels)."""
     from torch.profiler import ProfilerActivity, profile
-    step()
+
+    def fresh_step():
+        for t in grad_to_none:
+            t.grad = None
+        step()
+    fresh_step()
     torch.cuda.synchronize()
     with profile(activities=[ProfilerActivity.CUDA]) as prof:
         for _ in range(steps):
-            step()
+            fresh_step()
         torch.cuda.synchronize()
     times = collections.Counter()
     for e in prof.events():
@@ -100,7 +106,7 @@ def main():
                 y = layer(x, lb)
             y.backward(dy)
         t_layer = median_ms(run_layer, grad_to_none=params + [x])
-        kernels = kernel_times(run_layer)
+        kernels = kernel_times(run_layer, params + [x])
         total = sum(kernels.values())
         gemm = sum(t for k, t in kernels.items() if GEMM_KERNELS.search(k))
         row = {"layer": f"Hgru1d causal={bool(args.causal)}", "dtype": name, "n,b,d": f"{n},{b},{d}",

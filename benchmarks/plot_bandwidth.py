@@ -34,7 +34,8 @@ def main():
         for i, op in enumerate(("real", "complex", "hgru")):
             rows = [r for r in data["rows"] if r["op"] == op]
             T = [int(r["B,T,D"].split(",")[1]) for r in rows]
-            ax.plot(T, [r[b_key] / r[t_key] / 1e6 for r in rows], "o-", color=f"C{i}", label={"hgru": "fused HGRU (ours)"}.get(op, f"{op} scan (ours)"))
+            label = "fused HGRU (ours)" if op == "hgru" else f"{op} scan (ours)"
+            ax.plot(T, [r[b_key] / r[t_key] / 1e6 for r in rows], "o-", color=f"C{i}", label=label)
         if args.peers:
             for j, name in enumerate(dict.fromkeys(p[0] for p in PEERS)):
                 pts = [(T, PEER_BYTES[0] / f / 1e6 if key == "forward" else PEER_BYTES[1] / fb / 1e6)

@@ -109,10 +109,9 @@ def hgru_scan_ref(c, f, theta, lower_bound=0.0, act="silu", initial_state=None,
     return o, (ht if output_final_state else None)
 
 
-
 def norm_gate_ref(h, g, weight=None, bias=None, eps=1e-5, act="silu", out_dtype=None):
-    """Reference of :func:`hgru.ops.norm_gate`: ``LayerNorm(h) * act(g)`` row by row in float64,
-    the mean and variance written out."""
+    """Reference of :func:`hgru.ops.norm_gate`: ``LayerNorm(h) * act(g)`` in float64, the mean
+    and variance written out."""
     if act not in ("silu", "identity"):
         raise ValueError(f"act must be 'silu' or 'identity', got {act!r}")
     out_dtype = torch.promote_types(h.dtype, g.dtype) if out_dtype is None else out_dtype

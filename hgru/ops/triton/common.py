@@ -16,8 +16,8 @@ INTERPRET = os.environ.get("TRITON_INTERPRET") == "1"
 # Measured by benchmarks/sweep_tiles.py on an H200 (NOTES.md, v4).
 # The fused HGRU kernels step one row of time at a time (BT = 1): their gating made them bound by
 # instructions, and a one-row step needs no tile scan, no last-row extraction and no layout
-# shuffles (45 instructions per element instead of 79 forward, 95 instead of 148 backward, and a
-# quarter of the registers), so many more programs, split finer in time, hide the latency.
+# shuffles (45 instructions per element instead of 79 forward, 95 instead of 148 backward, a third
+# to a quarter of the registers), so many more programs, split finer in time, hide the latency.
 TILES = {("real", 2): (16, 256, 1, 8), ("real", 4): (16, 128, 1, 16), ("complex", 2): (4, 128, 1, 16),
          ("complex", 4): (4, 64, 1, 16), ("hgru", 2): (1, 128, 1, 32), ("hgru", 4): (1, 64, 1, 32)}
 # Time is split only when the (row, channel-block) programs' tiles hold fewer than SPLIT_BELOW_KB
@@ -100,7 +100,7 @@ def plan_splits(programs: int, T: int, per_sm: int, tile_kb: float, sms: int, mi
     if programs * tile_kb >= SPLIT_BELOW_KB * sms:
         return 1, T
     want = min(cdiv(per_sm * sms, programs), T // min_len, MAX_SPLITS)
-    if want < 4:  # two or three splits lost to none wherever measured (NOTES.md): the second read costs more
+    if want < 4:  # two or three splits lost to none wherever measured (NOTES.md): a second read
         return 1, T
     L = cdiv(cdiv(T, want), min_len) * min_len
     return cdiv(T, L), L

@@ -100,7 +100,8 @@ def plan_splits(programs: int, T: int, per_sm: int, tile_kb: float, sms: int, mi
     if programs * tile_kb >= SPLIT_BELOW_KB * sms:
         return 1, T
     want = min(cdiv(per_sm * sms, programs), T // min_len, MAX_SPLITS)
-    if want < 4:  # two or three splits lost to none wherever measured (NOTES.md): a second read
+    # two or three splits lost to none wherever measured (NOTES.md): the second read costs more
+    if want < 4:
         return 1, T
     L = cdiv(cdiv(T, want), min_len) * min_len
     return cdiv(T, L), L

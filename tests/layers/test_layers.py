@@ -173,6 +173,23 @@ def test_bf16_keeps_float32_state(backend):
     assert state.dtype == torch.float32
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", ["Hgru1d", "HgruReal1d"])
+def test_autocast_matches_float32(name, backend):
+    """Under bf16 autocast the output gating (norm-gate op) writes the dtype out_proj computes in,
+    and the layer agrees with its float32 self to bf16 precision, gradients included."""
+    torch.manual_seed(0)
+    layer = LAYERS[name][0](D, backend=backend).to(DEVICE)
+    x = torch.randn(9, 2, D, device=DEVICE, requires_grad=True)
+    want = layer(x, 0.5)
+    (want_dx,) = torch.autograd.grad(want.square().sum(), x)
+    with torch.autocast(DEVICE, dtype=torch.bfloat16):
+        got = layer(x, 0.5)
+    assert got.dtype == torch.bfloat16
+    (got_dx,) = torch.autograd.grad(got.float().square().sum(), x)
+    assert rel(got, want) < 2e-2 and rel(got_dx, want_dx) < 3e-2
+
+
 def test_lower_bound_module():
     for mode in ("lm", "prefix"):
         lb = hgru.LowerBound(6, D, mode)

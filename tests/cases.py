@@ -6,7 +6,7 @@ import math
 
 import torch
 
-from hgru.ops import complex_scan, hgru_scan, naive, real_scan
+from hgru.ops import complex_scan, hgru_scan, naive, norm_gate, real_scan
 
 KINDS = ("real", "complex", "hgru")
 
@@ -68,3 +68,29 @@ def outputs_and_grads(kind, ins, backend, reverse=False, cu=None, seed=1):
 
 def widen(ins, dtype=torch.float64):
     return [None if t is None else t.detach().cpu().to(dtype) for t in ins]
+
+
+def eager_and_compiled(dtype=torch.float32, device="cpu", B=2, T=16, D=8):
+    """A loss over all four ops (both scans, the fused op, the norm-gate) and its gradients for
+    every input, eager and under ``torch.compile(fullgraph=True)`` (a graph break raises):
+    ``((loss, grads), (compiled loss, compiled grads))``."""
+    xr, gr, _ = make_inputs("real", B, T, D, dtype, device=device)
+    xc, gc, _ = make_inputs("complex", B, T, D, dtype, device=device)
+    c, f, theta, lb, _ = make_inputs("hgru", B, T, D, dtype, device=device)
+    gen = torch.Generator().manual_seed(2)
+    w, b = (torch.randn(2 * D, generator=gen).to(device) for _ in range(2))
+    leaves = [t.requires_grad_() for t in (xr, gr, xc, gc, c, f, theta, lb, w, b)]
+
+    def fn(xr, gr, xc, gc, c, f, theta, lb, w, b):
+        o, _ = real_scan(xr, gr, reverse=True)
+        p, s = complex_scan(xc, gc, output_final_state=True)
+        h, _ = hgru_scan(c, f, theta, lb)
+        z = norm_gate(h, c, w, b)
+        return (o.float().sum() + p.float().square().sum() + s.sum() + h.float().square().sum()
+                + z.float().square().sum())
+    eager = fn(*leaves)
+    grads = torch.autograd.grad(eager, leaves)
+    torch._dynamo.reset()
+    compiled = torch.compile(fn, fullgraph=True, backend="aot_eager")
+    out = compiled(*leaves)
+    return (eager, grads), (out, torch.autograd.grad(out, leaves))

@@ -123,9 +123,8 @@ def norm_gate(h: Tensor, g: Tensor, weight: Optional[Tensor] = None, bias: Optio
     if not eps > 0:
         raise ValueError(f"eps must be positive, got {eps}")
     out_dtype = torch.promote_types(h.dtype, g.dtype) if out_dtype is None else out_dtype
-    if backend != "torch" and g.dtype == torch.float64:
-        checks.resolve_backend(backend, g)  # raises for float64 on Triton
-    if checks.resolve_backend(backend, h) == "triton":
+    # the backend for h and g (one device): float64 in either is refused on Triton
+    if checks.resolve_backend(backend, g if g.dtype == torch.float64 else h) == "triton":
         if out_dtype not in checks.TRITON_FLOATS:
             raise TypeError(f"out_dtype must be one of {[str(d) for d in checks.TRITON_FLOATS]} on Triton, "
                             f"got {out_dtype}")

@@ -2,9 +2,9 @@
 """The PyTorch backend: against the float64 loop reference, gradcheck, torch.compile."""
 import pytest
 import torch
-from cases import KINDS, make_inputs, reference, rel, run, widen
+from cases import KINDS, eager_and_compiled, make_inputs, reference, rel, run, widen
 
-from hgru.ops import complex_scan, hgru_scan, norm_gate, real_scan
+from hgru.ops import complex_scan, hgru_scan, real_scan
 
 CU = [0, 1, 20, 21, 63]
 
@@ -79,25 +79,7 @@ def test_lower_bound_forms_agree():
 
 
 def test_torch_compile_fullgraph_no_graph_break():
-    xr, gr, _ = make_inputs("real", 2, 16, 8)
-    xc, gc, _ = make_inputs("complex", 2, 16, 8)
-    c, f, theta, lb, _ = make_inputs("hgru", 2, 16, 8)
-    w, bias = torch.randn(16), torch.randn(16)
-    leaves = [t.requires_grad_() for t in (xr, gr, xc, gc, c, f, theta, lb, w, bias)]
-
-    def fn(xr, gr, xc, gc, c, f, theta, lb, w, bias):
-        a, _ = real_scan(xr, gr, reverse=True)
-        b, s = complex_scan(xc, gc, output_final_state=True)
-        h, _ = hgru_scan(c, f, theta, lb)
-        z = norm_gate(h, c, w, bias)
-        return a.sum() + b.square().sum() + s.sum() + h.square().sum() + z.square().sum()
-
-    eager = fn(*leaves)
-    grads = torch.autograd.grad(eager, leaves)
-    torch._dynamo.reset()
-    compiled = torch.compile(fn, fullgraph=True, backend="aot_eager")  # fullgraph: a break raises
-    out = compiled(*leaves)
-    cgrads = torch.autograd.grad(out, leaves)
+    (eager, grads), (out, cgrads) = eager_and_compiled()
     assert torch.allclose(out, eager, rtol=1e-5)
     for a, b in zip(cgrads, grads):
         assert torch.allclose(a, b, rtol=1e-5, atol=1e-6)

@@ -11,7 +11,7 @@ to the input dtype: bf16 rounding is 2^-9 relative; measured 2e-3 to 7e-3).
 """
 import pytest
 import torch
-from cases import KINDS, make_inputs, outputs_and_grads, reference, rel, widen
+from cases import KINDS, eager_and_compiled, make_inputs, outputs_and_grads, reference, rel, widen
 
 from hgru.ops.triton import common
 
@@ -151,22 +151,6 @@ def test_time_split_rule(family, B, T, D, splits, L, monkeypatch):
 def test_triton_ops_torch_compile():
     """Under torch.compile the custom ops are traced, backward included (no graph break); eager
     calls run the same kernels through autograd.Functions: equal gradients."""
-    from hgru.ops import complex_scan, hgru_scan, norm_gate, real_scan
-    xr, gr, _ = make_inputs("real", 2, 33, 24, torch.bfloat16, device=DEVICE)
-    xc, gc, _ = make_inputs("complex", 2, 33, 24, torch.bfloat16, device=DEVICE)
-    c, f, theta, lb, _ = make_inputs("hgru", 2, 33, 24, torch.bfloat16, device=DEVICE)
-    w, b = torch.randn(48, device=DEVICE), torch.randn(48, device=DEVICE)
-    leaves = [t.requires_grad_() for t in (xr, gr, xc, gc, c, f, theta, lb, w, b)]
-
-    def fn(xr, gr, xc, gc, c, f, theta, lb, w, b):
-        o, _ = real_scan(xr, gr, reverse=True)
-        p, s = complex_scan(xc, gc, output_final_state=True)
-        h, _ = hgru_scan(c, f, theta, lb)
-        z = norm_gate(h, c, w, b)
-        return o.float().sum() + p.float().square().sum() + s.sum() + z.float().square().sum()
-    eager = torch.autograd.grad(fn(*leaves), leaves)
-    torch._dynamo.reset()
-    compiled = torch.compile(fn, fullgraph=True, backend="aot_eager")
-    got = torch.autograd.grad(compiled(*leaves), leaves)
+    (_, eager), (_, got) = eager_and_compiled(torch.bfloat16, DEVICE, 2, 33, 24)
     for a, e in zip(got, eager):
         assert torch.allclose(a, e, rtol=1e-3, atol=1e-5)

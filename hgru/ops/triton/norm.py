@@ -7,8 +7,6 @@ dz and those, writes dh and dg and per-program partial sums of the weight and bi
 """
 from __future__ import annotations
 
-import functools
-
 import torch
 import triton
 import triton.language as tl
@@ -106,11 +104,6 @@ def _block(N: int, way: str) -> dict:
     return dict(BM=BM, BN=BN, num_warps=max(1, min(16, BM * BN // (32 * PER_THREAD[way]))))
 
 
-@functools.lru_cache(maxsize=None)
-def _programs(index: int) -> int:
-    return PROGRAMS_PER_SM * torch.cuda.get_device_properties(index).multi_processor_count
-
-
 def _rows(h, g):
     N = h.shape[-1]
     return h.reshape(-1, N).contiguous(), g.reshape(-1, N).contiguous()
@@ -135,7 +128,7 @@ def norm_gate_bwd(h, g, w, b, stats, dz, silu: bool):
     M, N = h2.shape
     blk = _block(N, "bwd")
     n_blocks = common.cdiv(M, blk["BM"])
-    P = min(n_blocks, 4 if h.device.type != "cuda" else _programs(h.device.index or 0))
+    P = min(n_blocks, 4 if h.device.type != "cuda" else PROGRAMS_PER_SM * common._sm_count(h.device.index))
     dh, dg = torch.empty_like(h2), torch.empty_like(g2)
     dw = torch.empty(P, N, device=h.device, dtype=torch.float32)
     db = torch.empty_like(dw)

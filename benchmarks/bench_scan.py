@@ -17,8 +17,8 @@ floor = bytes that must move / copy bandwidth, the copy bandwidth measured in th
     norm_composed  LayerNorm(h) * silu(g) as the layers composed it under autocast (float32 norm
               and product, cast back for the next matmul; no floor: the baseline)
 
-States, theta, the lower bound and the norm's weight and bias are O(B D) and ignored. ``hgru`` is the fused op
-(projections in, h out); ``composed`` computes the same function from PyTorch ops and
+States, theta, the lower bound and the norm's weight and bias are O(B D) and ignored. ``hgru`` is
+the fused op (projections in, h out); ``composed`` computes the same function from PyTorch ops and
 :func:`hgru.complex_scan`, as an unfused layer would. fwd+bwd is one forward and one backward
 through autograd; ratio = time / floor.
 
@@ -44,6 +44,7 @@ import hgru  # noqa: E402
 
 BYTES = {"real": (3, 5), "complex": (6, 10), "hgru": (5, 10), "composed": (5, 10), "norm_gate": (3, 5),
          "norm_composed": (3, 5)}  # per (b, t, d), x elsize
+BASELINES = ("composed", "norm_composed")  # PyTorch compositions: timed, no floor, no errors
 TARGETS = [("real", "bf16", (8, 4096, 2048)), ("real", "bf16", (4, 16384, 1024)), ("real", "bf16", (16, 1024, 1024)),
            ("real", "fp32", (8, 4096, 2048)), ("real", "bf16", (1, 65536, 256)),
            ("complex", "bf16", (8, 4096, 1024)), ("hgru", "bf16", (8, 4096, 1024)),
@@ -100,7 +101,7 @@ def call(op, ins, backend="auto"):
 
 def errors(op, ins):
     """Relative L2 errors of the output and every gradient against the float64 PyTorch path."""
-    if op in ("composed", "norm_composed"):
+    if op in BASELINES:
         return "-"
     cotangent = []
 
@@ -139,7 +140,7 @@ def bench(op, dtype_name, shape, bw, check=False):
            "fwd+bwd ms": f"{t_all:.3f}", "fwd GB/s": f"{fwd_bytes / t_fwd / 1e6:.0f}",
            "fwd+bwd GB/s": f"{(fwd_bytes + bwd_bytes) / t_all / 1e6:.0f}", "eager fwd ms": f"{t_fwd_eager:.3f}",
            "eager fwd+bwd ms": f"{t_all_eager:.3f}"}
-    if op not in ("composed", "norm_composed"):
+    if op not in BASELINES:
         f_fwd, f_all = fwd_bytes / bw * 1e3, (fwd_bytes + bwd_bytes) / bw * 1e3
         row.update({"fwd floor": f"{f_fwd:.3f}", "fwd ratio": f"{t_fwd / f_fwd:.2f}",
                     "fwd+bwd floor": f"{f_all:.3f}", "fwd+bwd ratio": f"{t_all / f_all:.2f}"})

@@ -2,7 +2,7 @@
 """``BiHgru1d``: bidirectional HGRU with a separate rotation per direction (the image models)."""
 from __future__ import annotations
 
-from .common import check_input, use_two_rotations
+from .common import autocast_input, check_input, use_two_rotations
 from .hgru1d import Hgru1d
 
 
@@ -23,6 +23,7 @@ class BiHgru1d(Hgru1d):
     def forward(self, x, lower_bound=0.0):
         """``x`` (n, b, d) -> (n, b, d)."""
         check_input(x, self.embed_dim, 3, "(b, n, d)" if self.batch_first else "(n, b, d)")
+        x = autocast_input(x)
         c, f = self.input_proj(x), self.lambda_proj(x)
         h = self._scan(c, f, self.theta_forward, lower_bound)[0]
         h = h + self._scan(c, f, self.theta_reverse, lower_bound, reverse=True)[0]

@@ -52,6 +52,16 @@ def check_input(x: torch.Tensor, embed_dim: int, ndim: int, layout: str) -> None
         raise ValueError(f"the input is empty (shape {tuple(x.shape)}); every size must be >= 1")
 
 
+def autocast_input(x: torch.Tensor) -> torch.Tensor:
+    """``x`` in the autocast dtype when autocast is on for its device, else ``x``: cast once for a
+    layer's three projections, each of which would otherwise cast it again (and, backward, cast
+    its gradient back before autograd sums the three)."""
+    dev = x.device.type
+    if torch.is_autocast_enabled(dev) and x.dtype == torch.float32:
+        return x.to(torch.get_autocast_dtype(dev))
+    return x
+
+
 def gated_out(layer: nn.Module, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
     """``out_proj(norm(h) * act(gate(x)))``, the end of every HGRU layer, the norm and gate in one op.
 

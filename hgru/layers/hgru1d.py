@@ -7,7 +7,7 @@ from torch import nn
 
 from ..ops import hgru_scan
 from ..ops.checks import lower_bound as _as_bound
-from .common import activation, check_input, fused_act, gated_out, theta_init
+from .common import activation, autocast_input, check_input, fused_act, gated_out, theta_init
 
 
 class Hgru1d(nn.Module):
@@ -65,6 +65,7 @@ class Hgru1d(nn.Module):
     def forward(self, x, lower_bound=0.0, initial_state=None, output_final_state: bool = False):
         """``x`` (n, b, d) -> (n, b, d); with ``output_final_state`` returns ``(y, state)``."""
         check_input(x, self.embed_dim, 3, "(b, n, d)" if self.batch_first else "(n, b, d)")
+        x = autocast_input(x)
         c, f = self.input_proj(x), self.lambda_proj(x)
         if not self.causal and (initial_state is not None or output_final_state):
             raise ValueError("a bidirectional Hgru1d has no running state: initial_state and "

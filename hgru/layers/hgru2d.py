@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..ops import hgru_scan
-from .common import check_input, use_two_rotations
+from .common import autocast_input, check_input, use_two_rotations
 from .hgru1d import Hgru1d
 
 
@@ -30,6 +30,7 @@ class Hgru2d(Hgru1d):
         check_input(x, self.embed_dim, 4, "(b, h, w, d)" if self.batch_first else "(h, w, b, d)")
         if self.batch_first:
             x = x.permute(1, 2, 0, 3)
+        x = autocast_input(x)
         c, f = self.input_proj(x), self.lambda_proj(x)
         act = self.kernel_act
         if act is None:

@@ -7,7 +7,7 @@ from torch import nn
 
 from ..ops import real_scan
 from ..ops.checks import lower_bound as _as_bound
-from .common import activation, check_input, fused_act, gated_out
+from .common import activation, autocast_input, check_input, fused_act, gated_out
 
 
 class HgruReal1d(nn.Module):
@@ -53,6 +53,7 @@ class HgruReal1d(nn.Module):
         if not self.causal and (initial_state is not None or output_final_state):
             raise ValueError("a bidirectional layer has no running state: initial_state and "
                              "output_final_state need causal=True")
+        x = autocast_input(x)
         u, lam = self._gates(x, lower_bound)
         seq = 1 if self.batch_first else 0
         h, state = self._scan(u, lam, False, initial_state, output_final_state, seq)
@@ -92,6 +93,7 @@ class HgruReal2d(HgruReal1d):
         if self.batch_first:
             x = x.permute(1, 2, 0, 3)
         H, W, B, D = x.shape
+        x = autocast_input(x)
         u, lam = self._gates(x, lower_bound)
         directions = (False,) if self.causal else (False, True)
         h = sum(self._scan(u.reshape(H, W * B, D), lam.reshape(H, W * B, D), r)[0] for r in directions)

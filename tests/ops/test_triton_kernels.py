@@ -19,7 +19,8 @@ DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
 TOL = {torch.float32: 2e-6, torch.float16: 3e-3, torch.bfloat16: 2e-2}
 DT = {torch.float32: "fp32", torch.float16: "fp16", torch.bfloat16: "bf16"}
 NAMES = {"real": ["o", "state", "dx", "dg", "dh0"], "complex": ["o", "state", "dx", "dg", "dh0"],
-         "hgru": ["h", "state", "dc", "df", "dtheta", "dlb", "dh0"]}
+         "hgru": ["h", "state", "dc", "df", "dtheta", "dlb", "dh0"],
+         "hgru_bias": ["h", "state", "dc", "df", "dtheta", "dlb", "dh0", "dc_bias", "df_bias"]}
 
 
 def check(kind, B, T, D, dtype, reverse, h0, cu_list, tol_scale=1.0):
@@ -30,7 +31,8 @@ def check(kind, B, T, D, dtype, reverse, h0, cu_list, tol_scale=1.0):
     o_loop, ht_loop = reference(kind, widen(ins), reverse, cu)  # the loop checks the float64 torch path
     assert rel(want[0], o_loop) < 1e-6 and rel(want[1], ht_loop) < 1e-6
     assert got[0].dtype == dtype and got[1].dtype == torch.float32
-    errors = {name: rel(a, b) for name, a, b in zip(NAMES[kind], got, want)}
+    names = NAMES[kind][:2] + [n for n, t in zip(NAMES[kind][2:], ins) if t is not None]  # grads of inputs given
+    errors = {name: rel(a, b) for name, a, b in zip(names, got, want, strict=True)}
     bad = {k: v for k, v in errors.items() if not v < TOL[dtype] * tol_scale}
     assert not bad, f"errors above {TOL[dtype] * tol_scale:g}: {bad} (all: {errors})"
 

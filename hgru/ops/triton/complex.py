@@ -101,13 +101,16 @@ def _lambda(b_f, b_lb):
 
 
 @triton.jit
-def _gates(p_th, p_lb, o_d, m_d, like, FUSED: tl.constexpr):
-    """The fused kernel's per-channel constants cos theta, sin theta, lower bound as [1, BD] rows
-    (``like``, a zero [BD] row, for the plain scan, which does not use them)."""
-    if FUSED:
-        b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
-        return tl.cos(b_th)[None, :], tl.sin(b_th)[None, :], tl.load(p_lb + o_d, mask=m_d, other=0.)[None, :]
-    return like[None, :], like[None, :], like[None, :]
+def _load_row(p, o_c, m_c):
+    """(re, im) [BD] float32 of one row of interleaved pairs at element offsets ``o_c`` [2 BD]
+    (one contiguous, vectorised load)."""
+    v = tl.load(p + o_c, mask=m_c, other=0.).to(tl.float32)
+    return tl.split(tl.reshape(v, (v.shape[0] // 2, 2)))
+
+
+@triton.jit
+def _store_row(p, o_c, m_c, re, im):
+    tl.store(p + o_c, tl.reshape(tl.join(re, im), (2 * re.shape[0],)).to(p.dtype.element_ty), mask=m_c)
 
 
 @triton.jit
@@ -141,52 +144,59 @@ def _program():
 
 
 @triton.jit
-def _fwd_pass(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin, b_lb, s_xt, s_gt, s_ot, D,
-              BT: tl.constexpr, REVERSE: tl.constexpr, FUSED: tl.constexpr, SILU: tl.constexpr, AGG: tl.constexpr):
-    """Scan steps [lo, hi) from state (b_hr, b_hi), writing o unless AGG; returns (product of
-    the gates, final state) as (re, im, re, im)."""
+def _fwd_pass(p_x, p_g, p_o, T, o_d, m_d, o_c, m_c, b_hr, b_hi, s_xt, s_gt, s_ot, BT: tl.constexpr,
+              REVERSE: tl.constexpr):
+    """The plain scan over steps [0, T) in [BT, BD] tiles from state (b_hr, b_hi), writing o;
+    returns the final state."""
     o_r = tl.arange(0, BT)
     row_out = (o_r == BT - 1)[:, None]
-    b_pr = tl.full(b_hr.shape, 1., dtype=tl.float32)
-    b_pi = tl.zeros(b_hr.shape, dtype=tl.float32)
-    for k in range(tl.cdiv(hi - lo, BT)):
-        o_t = ((hi - 1 - k * BT - o_r) if REVERSE else (lo + k * BT + o_r)).to(tl.int64)
-        m_t = (o_t >= lo) & (o_t < hi)
+    for k in range(tl.cdiv(T, BT)):
+        o_t = ((T - 1 - k * BT - o_r) if REVERSE else (k * BT + o_r)).to(tl.int64)
+        m_t = (o_t >= 0) & (o_t < T)
         m = m_t[:, None] & m_d[None, :]
         m2 = m_t[:, None] & m_c[None, :]
         b_xr, b_xi = _load_tile(p_x, o_t[:, None] * s_xt + o_c[None, :], m2)
-        if FUSED:
-            o_g = o_t[:, None] * s_gt + o_d[None, :]
-            if SILU:
-                b_xr *= _sigmoid(b_xr)
-                b_xi *= _sigmoid(b_xi)
-            b_lam, _ = _lambda(tl.load(p_g + o_g, mask=m, other=0.).to(tl.float32), b_lb)
-            b_xr *= 1 - b_lam
-            b_xi *= 1 - b_lam
-            b_gr, b_gi = b_lam * b_cos, b_lam * b_sin
-        else:
-            b_gr, b_gi = _load_tile(p_g, o_t[:, None] * s_gt + o_c[None, :], m2)
+        b_gr, b_gi = _load_tile(p_g, o_t[:, None] * s_gt + o_c[None, :], m2)
         b_gr = tl.where(m, b_gr, 1.)
         b_gi = tl.where(m, b_gi, 0.)
         # scan the tile from a zero state, then add the carry (h = B + A * carry)
         b_gr, b_gi, b_xr, b_xi = tl.associative_scan((b_gr, b_gi, b_xr, b_xi), 0, _combine)
-        b_glr, b_gli = _last(b_gr, row_out), _last(b_gi, row_out)
-        b_xlr, b_xli = _last(b_xr, row_out), _last(b_xi, row_out)
+        b_xr += b_gr * b_hr[None, :] - b_gi * b_hi[None, :]
+        b_xi += b_gr * b_hi[None, :] + b_gi * b_hr[None, :]
+        _store_tile(p_o, o_t[:, None] * s_ot + o_c[None, :], m2, b_xr, b_xi)
+        b_hr, b_hi = _last(b_xr, row_out), _last(b_xi, row_out)
+    return b_hr, b_hi
+
+
+@triton.jit
+def _hgru_fwd_rows(p_c, p_f, p_h, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin, b_lb, s_ct, s_ft, s_ht,
+                   D, REVERSE: tl.constexpr, SILU: tl.constexpr, AGG: tl.constexpr):
+    """The fused forward over steps [lo, hi), one time step per turn, from state (b_hr, b_hi):
+    u = (1 - lam) act(c), h = lam e^{i theta} h + u, h written unless AGG. Returns (product of the
+    lam, final state)."""
+    S: tl.constexpr = -1 if REVERSE else 1
+    t = ((hi - 1) if REVERSE else lo).to(tl.int64)
+    p_c += t * s_ct
+    p_f += t * s_ft
+    p_h += t * s_ht
+    b_lp = tl.full(b_hr.shape, 1., tl.float32)
+    for _ in range(hi - lo):
+        b_cr, b_ci = _load_row(p_c, o_c, m_c)
+        b_lam, _ = _lambda(tl.load(p_f + o_d, mask=m_d, other=0.).to(tl.float32), b_lb)
+        if SILU:
+            b_cr *= _sigmoid(b_cr)
+            b_ci *= _sigmoid(b_ci)
+        b_gr, b_gi = b_lam * b_cos, b_lam * b_sin
+        b_hr, b_hi = b_gr * b_hr - b_gi * b_hi + (1 - b_lam) * b_cr, b_gr * b_hi + b_gi * b_hr + (1 - b_lam) * b_ci
         if AGG:
-            b_pr, b_pi = _cmul(b_pr, b_pi, b_glr, b_gli)
+            b_lp *= b_lam
         else:
-            b_xr += b_gr * b_hr[None, :] - b_gi * b_hi[None, :]
-            b_xi += b_gr * b_hi[None, :] + b_gi * b_hr[None, :]
-            if FUSED:
-                o_o = o_t[:, None] * s_ot + o_d[None, :]
-                tl.store(p_o + o_o, b_xr.to(p_o.dtype.element_ty), mask=m)
-                tl.store(p_o + o_o + D, b_xi.to(p_o.dtype.element_ty), mask=m)
-            else:
-                _store_tile(p_o, o_t[:, None] * s_ot + o_c[None, :], m2, b_xr, b_xi)
-        b_hr, b_hi = _cmul(b_glr, b_gli, b_hr, b_hi)
-        b_hr += b_xlr
-        b_hi += b_xli
-    return b_pr, b_pi, b_hr, b_hi
+            tl.store(p_h + o_d, b_hr.to(p_h.dtype.element_ty), mask=m_d)
+            tl.store(p_h + D + o_d, b_hi.to(p_h.dtype.element_ty), mask=m_d)
+        p_c += S * s_ct
+        p_f += S * s_ft
+        p_h += S * s_ht
+    return b_lp, b_hr, b_hi
 
 
 @triton.jit
@@ -211,105 +221,133 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, 
         p_x += i_b.to(tl.int64) * s_xb
         p_g += i_b.to(tl.int64) * s_gb
         p_o += i_b.to(tl.int64) * s_ob
-    lo = i_s * L
-    hi = tl.minimum(lo + L, n)
     o_st = i_b * 2 * D + o_d * OD
     b_hr = tl.zeros([BD], dtype=tl.float32)
     b_hi = tl.zeros([BD], dtype=tl.float32)
-    b_cos, b_sin, b_lb = _gates(p_th, p_lb, o_d, m_d, b_hr, FUSED)
-    if AGG:
-        b_pr, b_pi, b_hr, b_hi = _fwd_pass(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin,
-                                           b_lb, s_xt, s_gt, s_ot, D, BT, REVERSE, FUSED, SILU, True)
-        _store_aggregate(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_pr, b_pi, b_hr, b_hi)
+    if FUSED:
+        lo = i_s * L
+        hi = tl.minimum(lo + L, n)
+        b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
+        b_cos, b_sin, b_lb = tl.cos(b_th), tl.sin(b_th), tl.load(p_lb + o_d, mask=m_d, other=0.)
+        if AGG:
+            b_lp, b_hr, b_hi = _hgru_fwd_rows(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin,
+                                              b_lb, s_xt, s_gt, s_ot, D, REVERSE, SILU, True)
+            b_ph = (hi - lo).to(tl.float32) * b_th  # the gates' product: prod(lam) e^{i (hi - lo) theta}
+            _store_aggregate(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_lp * tl.cos(b_ph), b_lp * tl.sin(b_ph),
+                             b_hr, b_hi)
+        else:
+            if HAS_H0:
+                b_hr, b_hi = _load_state(p_h0, o_st, m_d, D, True)
+            if SPLIT:
+                b_hr, b_hi = _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_hr, b_hi, REVERSE)
+            _, b_hr, b_hi = _hgru_fwd_rows(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin,
+                                           b_lb, s_xt, s_gt, s_ot, D, REVERSE, SILU, False)
+            _store_state(p_ht, o_st, m_d & ((lo == 0) if REVERSE else (hi == n)), D, b_hr, b_hi, True)
     else:
         if HAS_H0:
-            b_hr, b_hi = _load_state(p_h0, o_st, m_d, D, FUSED)
-        if SPLIT:
-            b_hr, b_hi = _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_hr, b_hi, REVERSE)
-        _, _, b_hr, b_hi = _fwd_pass(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin, b_lb,
-                                     s_xt, s_gt, s_ot, D, BT, REVERSE, FUSED, SILU, False)
-        m_end = m_d & ((lo == 0) if REVERSE else (hi == n))
-        _store_state(p_ht, o_st, m_end, D, b_hr, b_hi, FUSED)
+            b_hr, b_hi = _load_state(p_h0, o_st, m_d, D, False)
+        b_hr, b_hi = _fwd_pass(p_x, p_g, p_o, n, o_d, m_d, o_c, m_c, b_hr, b_hi, s_xt, s_gt, s_ot, BT, REVERSE)
+        _store_state(p_ht, o_st, m_d, D, b_hr, b_hi, False)
 
 
 @triton.jit
-def _bwd_pass(p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c, b_cr, b_ci, b_h0r, b_h0i, b_cos,
-              b_sin, b_lb, s_xt, s_gt, s_ot, D, BT: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr,
-              FUSED: tl.constexpr, SILU: tl.constexpr, AGG: tl.constexpr):
-    """The adjoint over steps [lo, hi) from state (b_cr, b_ci), writing dx, dg unless AGG; returns
-    (product of the shifted conjugate gates, final adjoint state, d theta and d lb partial sums)."""
+def _bwd_pass(p_g, p_o, p_do, p_dx, p_dg, T, o_d, m_d, o_c, m_c, b_cr, b_ci, b_h0r, b_h0i, s_xt, s_gt, s_ot,
+              BT: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr):
+    """The plain scan's adjoint over steps [0, T) in [BT, BD] tiles from state (b_cr, b_ci),
+    writing dx, dg; returns the final adjoint state."""
     S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step; the adjoint runs against it
-    b_dth = tl.zeros(b_cr.shape, dtype=tl.float32)
-    b_dlb = tl.zeros(b_cr.shape, dtype=tl.float32)
     o_r = tl.arange(0, BT)
     row_out = (o_r == BT - 1)[:, None]
-    b_pr = tl.full(b_cr.shape, 1., dtype=tl.float32)
-    b_pi = tl.zeros(b_cr.shape, dtype=tl.float32)
-    for k in range(tl.cdiv(hi - lo, BT)):
-        o_t = ((lo + k * BT + o_r) if REVERSE else (hi - 1 - k * BT - o_r)).to(tl.int64)
-        m_t = (o_t >= lo) & (o_t < hi)
-        m = m_t[:, None] & m_d[None, :]
-        m_tn = m_t & (o_t + S >= 0) & (o_t + S < n)
-        m_n = m_tn[:, None] & m_d[None, :]
+    for k in range(tl.cdiv(T, BT)):
+        o_t = ((k * BT + o_r) if REVERSE else (T - 1 - k * BT - o_r)).to(tl.int64)
+        m_t = (o_t >= 0) & (o_t < T)
         m2 = m_t[:, None] & m_c[None, :]
-        o_x = o_t[:, None] * s_xt + o_c[None, :]
-        if FUSED:
-            o_g = o_t[:, None] * s_gt + o_d[None, :]
-            o_o = o_t[:, None] * s_ot + o_d[None, :]
-        else:
-            o_g = o_t[:, None] * s_gt + o_c[None, :]
-            o_o = o_t[:, None] * s_ot + o_c[None, :]
-        if FUSED:
-            b_lam, _ = _lambda(tl.load(p_g + o_g + S * s_gt, mask=m_n, other=0.).to(tl.float32), b_lb)
-            b_gr, b_gi = b_lam * b_cos, b_lam * b_sin
-            b_dr = tl.load(p_do + o_o, mask=m, other=0.).to(tl.float32)
-            b_di = tl.load(p_do + o_o + D, mask=m, other=0.).to(tl.float32)
-        else:
-            b_gr, b_gi = _load_tile(p_g, o_g + S * s_gt, m_tn[:, None] & m_c[None, :])
-            b_dr, b_di = _load_tile(p_do, o_o, m2)
+        m_tn = m_t & (o_t + S >= 0) & (o_t + S < T)
+        m_n = m_tn[:, None] & m_d[None, :]
+        o_g = o_t[:, None] * s_gt + o_c[None, :]
+        o_o = o_t[:, None] * s_ot + o_c[None, :]
+        b_gr, b_gi = _load_tile(p_g, o_g + S * s_gt, m_tn[:, None] & m_c[None, :])
+        b_dr, b_di = _load_tile(p_do, o_o, m2)
         b_gr = tl.where(m_n, b_gr, 1.)
         b_gi = tl.where(m_n, -b_gi, 0.)
         b_gr, b_gi, b_dr, b_di = tl.associative_scan((b_gr, b_gi, b_dr, b_di), 0, _combine)
-        b_glr, b_gli = _last(b_gr, row_out), _last(b_gi, row_out)
-        b_dlr, b_dli = _last(b_dr, row_out), _last(b_di, row_out)
+        b_dr += b_gr * b_cr[None, :] - b_gi * b_ci[None, :]
+        b_di += b_gr * b_ci[None, :] + b_gi * b_cr[None, :]
+        edge = ((o_t - S < 0) | (o_t - S >= T))[:, None]
+        b_hr, b_hi = _load_tile(p_o, o_o - S * s_ot, m2 & ~edge)
+        if HAS_H0:
+            b_hr = tl.where(edge, b_h0r[None, :], b_hr)
+            b_hi = tl.where(edge, b_h0i[None, :], b_hi)
+        _store_tile(p_dx, o_t[:, None] * s_xt + o_c[None, :], m2, b_dr, b_di)
+        _store_tile(p_dg, o_g, m2, b_dr * b_hr + b_di * b_hi, b_di * b_hr - b_dr * b_hi)  # a conj(h_prev)
+        b_cr, b_ci = _last(b_dr, row_out), _last(b_di, row_out)
+    return b_cr, b_ci
+
+
+@triton.jit
+def _hgru_bwd_rows(p_c, p_f, p_h, p_dh, p_dc, p_df, n, lo, hi, o_d, m_d, o_c, m_c, b_ar, b_ai, b_h0r, b_h0i, b_cos,
+                   b_sin, b_lb, s_ct, s_ft, s_ht, D, REVERSE: tl.constexpr, HAS_H0: tl.constexpr,
+                   SILU: tl.constexpr, AGG: tl.constexpr):
+    """The fused backward over steps [lo, hi), one step per turn against the forward's direction,
+    from the adjoint (b_ar, b_ai): a_t = dh_t + conj(gamma_{t+S}) a_{t+S} (gamma = 1 past the
+    sequence), and unless AGG dc, df and the d theta, d lb partial sums. Each step's lam is the next
+    step's gate, carried. Returns (product of the next gates' moduli, adjoint, the last step's gate
+    (re, im), d theta, d lb)."""
+    S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step
+    t = (lo if REVERSE else hi - 1).to(tl.int64)
+    inside = (t + S >= 0) & (t + S < n)
+    b_lam, _ = _lambda(tl.load(p_f + (t + S) * s_ft + o_d, mask=m_d & inside, other=0.).to(tl.float32), b_lb)
+    b_gr = tl.where(inside, b_lam * b_cos, 1.)
+    b_gi = tl.where(inside, b_lam * b_sin, 0.)
+    b_mod = tl.where(inside, b_lam, 1.)
+    b_lp = tl.full(b_ar.shape, 1., tl.float32)
+    b_dth = tl.zeros(b_ar.shape, dtype=tl.float32)
+    b_dlb = tl.zeros(b_ar.shape, dtype=tl.float32)
+    p_c += t * s_ct
+    p_dc += t * s_ct
+    p_f += t * s_ft
+    p_df += t * s_ft
+    p_dh += t * s_ht
+    p_h += (t - S) * s_ht  # h_{t - S}, the state the step read
+    for _ in range(hi - lo):
+        b_dr = tl.load(p_dh + o_d, mask=m_d, other=0.).to(tl.float32)
+        b_di = tl.load(p_dh + D + o_d, mask=m_d, other=0.).to(tl.float32)
+        b_ar, b_ai = b_dr + b_gr * b_ar + b_gi * b_ai, b_di + b_gr * b_ai - b_gi * b_ar
+        b_lam, b_s = _lambda(tl.load(p_f + o_d, mask=m_d, other=0.).to(tl.float32), b_lb)
         if AGG:
-            b_pr, b_pi = _cmul(b_pr, b_pi, b_glr, b_gli)
+            b_lp *= b_mod
+            b_mod = b_lam
         else:
-            b_dr += b_gr * b_cr[None, :] - b_gi * b_ci[None, :]
-            b_di += b_gr * b_ci[None, :] + b_gi * b_cr[None, :]
-            edge = ((o_t - S < 0) | (o_t - S >= n))[:, None]
-            if FUSED:
-                b_hr = tl.load(p_o + o_o - S * s_ot, mask=m & ~edge, other=0.).to(tl.float32)
-                b_hi = tl.load(p_o + o_o - S * s_ot + D, mask=m & ~edge, other=0.).to(tl.float32)
-            else:
-                b_hr, b_hi = _load_tile(p_o, o_o - S * s_ot, m2 & ~edge)
+            edge = (t - S < 0) | (t - S >= n)
+            b_hr = tl.load(p_h + o_d, mask=m_d & ~edge, other=0.).to(tl.float32)
+            b_hi = tl.load(p_h + D + o_d, mask=m_d & ~edge, other=0.).to(tl.float32)
             if HAS_H0:
-                b_hr = tl.where(edge, b_h0r[None, :], b_hr)
-                b_hi = tl.where(edge, b_h0i[None, :], b_hi)
+                b_hr = tl.where(edge, b_h0r, b_hr)
+                b_hi = tl.where(edge, b_h0i, b_hi)
             # dgamma = a * conj(h_prev)
-            b_ggr = b_dr * b_hr + b_di * b_hi
-            b_ggi = b_di * b_hr - b_dr * b_hi
-            if FUSED:
-                b_xr, b_xi = _load_tile(p_x, o_x, m2)
-                b_lam, b_s = _lambda(tl.load(p_g + o_g, mask=m, other=0.).to(tl.float32), b_lb)
-                if SILU:
-                    b_sr, b_si = _sigmoid(b_xr), _sigmoid(b_xi)
-                    b_ur, b_ui = b_xr * b_sr, b_xi * b_si
-                    b_jr, b_ji = b_sr * (1 + b_xr * (1 - b_sr)), b_si * (1 + b_xi * (1 - b_si))
-                else:
-                    b_ur, b_ui, b_jr, b_ji = b_xr, b_xi, 1., 1.
-                b_dlam = b_ggr * b_cos + b_ggi * b_sin - b_dr * b_ur - b_di * b_ui
-                b_dth += tl.sum(tl.where(m, b_lam * (b_ggi * b_cos - b_ggr * b_sin), 0.), 0)
-                b_dlb += tl.sum(tl.where(m, b_dlam * (1 - b_s), 0.), 0)
-                _store_tile(p_dx, o_x, m2, (1 - b_lam) * b_dr * b_jr, (1 - b_lam) * b_di * b_ji)
-                tl.store(p_dg + o_g, (b_dlam * (1 - b_lb) * b_s * (1 - b_s)).to(p_dg.dtype.element_ty), mask=m)
+            b_ggr = b_ar * b_hr + b_ai * b_hi
+            b_ggi = b_ai * b_hr - b_ar * b_hi
+            b_xr, b_xi = _load_row(p_c, o_c, m_c)
+            if SILU:
+                b_sr, b_si = _sigmoid(b_xr), _sigmoid(b_xi)
+                b_ur, b_ui = b_xr * b_sr, b_xi * b_si
+                b_jr, b_ji = b_sr * (1 + b_xr * (1 - b_sr)), b_si * (1 + b_xi * (1 - b_si))
             else:
-                _store_tile(p_dx, o_x, m2, b_dr, b_di)
-                _store_tile(p_dg, o_g, m2, b_ggr, b_ggi)
-        b_cr, b_ci = _cmul(b_glr, b_gli, b_cr, b_ci)
-        b_cr += b_dlr
-        b_ci += b_dli
-    return b_pr, b_pi, b_cr, b_ci, b_dth, b_dlb
+                b_ur, b_ui, b_jr, b_ji = b_xr, b_xi, 1., 1.
+            b_dlam = b_ggr * b_cos + b_ggi * b_sin - b_ar * b_ur - b_ai * b_ui
+            b_dth += b_lam * (b_ggi * b_cos - b_ggr * b_sin)
+            b_dlb += b_dlam * (1 - b_s)
+            _store_row(p_dc, o_c, m_c, (1 - b_lam) * b_ar * b_jr, (1 - b_lam) * b_ai * b_ji)
+            tl.store(p_df + o_d, (b_dlam * (1 - b_lb) * b_s * (1 - b_s)).to(p_df.dtype.element_ty), mask=m_d)
+        b_gr, b_gi = b_lam * b_cos, b_lam * b_sin
+        t -= S
+        p_c -= S * s_ct
+        p_dc -= S * s_ct
+        p_f -= S * s_ft
+        p_df -= S * s_ft
+        p_dh -= S * s_ht
+        p_h -= S * s_ht
+    return b_lp, b_ar, b_ai, b_gr, b_gi, b_dth, b_dlb
 
 
 @triton.jit
@@ -338,42 +376,51 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
     p_dg += gb
     p_o += ob
     p_do += ob
-    lo = i_s * L
-    hi = tl.minimum(lo + L, n)
     o_st = i_b * 2 * D + o_d * OD
     b_cr = tl.zeros([BD], dtype=tl.float32)
     b_ci = tl.zeros([BD], dtype=tl.float32)
     b_h0r = b_cr
     b_h0i = b_cr
-    b_cos, b_sin, b_lb = _gates(p_th, p_lb, o_d, m_d, b_cr, FUSED)
-    if AGG:
-        b_pr, b_pi, b_cr, b_ci, _, _ = _bwd_pass(p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c,
-                                                 b_cr, b_ci, b_h0r, b_h0i, b_cos, b_sin, b_lb, s_xt, s_gt, s_ot, D,
-                                                 BT, REVERSE, False, FUSED, SILU, True)
-        _store_aggregate(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_pr, b_pi, b_cr, b_ci)
-    else:
-        if HAS_DHT:
-            b_cr, b_ci = _load_state(p_dht, o_st, m_d, D, FUSED)
-        if SPLIT:
-            b_cr, b_ci = _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_cr, b_ci, not REVERSE)
-        if HAS_H0:
-            b_h0r, b_h0i = _load_state(p_h0, o_st, m_d, D, FUSED)
-        _, _, b_cr, b_ci, b_dth, b_dlb = _bwd_pass(p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c,
-                                                   b_cr, b_ci, b_h0r, b_h0i, b_cos, b_sin, b_lb, s_xt, s_gt, s_ot,
-                                                   D, BT, REVERSE, HAS_H0, FUSED, SILU, False)
-        m_start = m_d & ((hi == n) if REVERSE else (lo == 0))
-        t0 = n - 1 if REVERSE else 0
-        if FUSED:
-            b_lam, _ = _lambda(tl.load(p_g + t0 * s_gt + o_d, mask=m_d, other=0.).to(tl.float32), b_lb)
-            b_gr, b_gi = b_lam * b_cos, b_lam * b_sin
-            b_gr, b_gi = tl.reshape(b_gr, [BD]), tl.reshape(b_gi, [BD])
+    if FUSED:
+        lo = i_s * L
+        hi = tl.minimum(lo + L, n)
+        b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
+        b_cos, b_sin, b_lb = tl.cos(b_th), tl.sin(b_th), tl.load(p_lb + o_d, mask=m_d, other=0.)
+        if AGG:
+            b_lp, b_cr, b_ci, _, _, _, _ = _hgru_bwd_rows(
+                p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c, b_cr, b_ci, b_h0r, b_h0i, b_cos,
+                b_sin, b_lb, s_xt, s_gt, s_ot, D, REVERSE, False, SILU, True)
+            # the conjugate gates' product: prod(lam) e^{-i m theta} over the m steps inside the sequence
+            m = hi - lo - ((hi == n) if not REVERSE else (lo == 0)).to(tl.int32)
+            b_ph = m.to(tl.float32) * b_th
+            _store_aggregate(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_lp * tl.cos(b_ph), -b_lp * tl.sin(b_ph),
+                             b_cr, b_ci)
+        else:
+            if HAS_DHT:
+                b_cr, b_ci = _load_state(p_dht, o_st, m_d, D, True)
+            if SPLIT:
+                b_cr, b_ci = _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_cr, b_ci, not REVERSE)
+            if HAS_H0:
+                b_h0r, b_h0i = _load_state(p_h0, o_st, m_d, D, True)
+            _, b_cr, b_ci, b_gr, b_gi, b_dth, b_dlb = _hgru_bwd_rows(
+                p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c, b_cr, b_ci, b_h0r, b_h0i, b_cos,
+                b_sin, b_lb, s_xt, s_gt, s_ot, D, REVERSE, HAS_H0, SILU, False)
             o_p = (i_b * NSPLIT + i_s) * D + o_d
             tl.store(p_dth + o_p, b_dth, mask=m_d)
             tl.store(p_dlb + o_p, b_dlb, mask=m_d)
-        else:
-            b_gr, b_gi = _load_pairs(p_g, t0 * s_gt + o_d * 2, m_d)
+            # dh0 = conj(gamma at the sequence's first step) a, in the split that holds that step
+            b_hr, b_hi = _cmul(b_gr, -b_gi, b_cr, b_ci)
+            _store_state(p_dh0, o_st, m_d & ((hi == n) if REVERSE else (lo == 0)), D, b_hr, b_hi, True)
+    else:
+        if HAS_DHT:
+            b_cr, b_ci = _load_state(p_dht, o_st, m_d, D, False)
+        if HAS_H0:
+            b_h0r, b_h0i = _load_state(p_h0, o_st, m_d, D, False)
+        b_cr, b_ci = _bwd_pass(p_g, p_o, p_do, p_dx, p_dg, n, o_d, m_d, o_c, m_c, b_cr, b_ci, b_h0r, b_h0i, s_xt,
+                               s_gt, s_ot, BT, REVERSE, HAS_H0)
+        b_gr, b_gi = _load_pairs(p_g, (n - 1 if REVERSE else 0) * s_gt + o_d * 2, m_d)
         b_hr, b_hi = _cmul(b_gr, -b_gi, b_cr, b_ci)
-        _store_state(p_dh0, o_st, m_start, D, b_hr, b_hi, FUSED)
+        _store_state(p_dh0, o_st, m_d, D, b_hr, b_hi, False)
 
 
 @triton.jit

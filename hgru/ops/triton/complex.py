@@ -101,10 +101,10 @@ def _lambda(b_f, b_lb):
 
 
 @triton.jit
-def _load_row(p, o_c, m_c):
-    """(re, im) [BD] float32 of one row of interleaved pairs at element offsets ``o_c`` [2 BD]
-    (one contiguous, vectorised load)."""
-    v = tl.load(p + o_c, mask=m_c, other=0.).to(tl.float32)
+def _pairs(v):
+    """(re, im) [BD] float32 of one row of interleaved pairs [2 BD] (loaded in one contiguous,
+    vectorised load)."""
+    v = v.to(tl.float32)
     return tl.split(tl.reshape(v, (v.shape[0] // 2, 2)))
 
 
@@ -172,17 +172,25 @@ def _fwd_pass(p_x, p_g, p_o, T, o_d, m_d, o_c, m_c, b_hr, b_hi, s_xt, s_gt, s_ot
 def _hgru_fwd_rows(p_c, p_f, p_h, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin, b_lb, s_ct, s_ft, s_ht,
                    D, REVERSE: tl.constexpr, SILU: tl.constexpr, AGG: tl.constexpr):
     """The fused forward over steps [lo, hi), one time step per turn, from state (b_hr, b_hi):
-    u = (1 - lam) act(c), h = lam e^{i theta} h + u, h written unless AGG. Returns (product of the
-    lam, final state)."""
+    u = (1 - lam) act(c), h = lam e^{i theta} h + u, h written unless AGG. Each turn loads the next
+    step's c and f before computing its own (one step in flight: the passes are bound by load
+    latency). Returns (product of the lam, final state)."""
     S: tl.constexpr = -1 if REVERSE else 1
     t = ((hi - 1) if REVERSE else lo).to(tl.int64)
     p_c += t * s_ct
     p_f += t * s_ft
     p_h += t * s_ht
+    v_c = tl.load(p_c + o_c, mask=m_c, other=0.)
+    v_f = tl.load(p_f + o_d, mask=m_d, other=0.)
     b_lp = tl.full(b_hr.shape, 1., tl.float32)
-    for _ in range(hi - lo):
-        b_cr, b_ci = _load_row(p_c, o_c, m_c)
-        b_lam, _ = _lambda(tl.load(p_f + o_d, mask=m_d, other=0.).to(tl.float32), b_lb)
+    for k in range(hi - lo):
+        more = k + 1 < hi - lo
+        p_c += S * s_ct
+        p_f += S * s_ft
+        n_c = tl.load(p_c + o_c, mask=m_c & more, other=0.)
+        n_f = tl.load(p_f + o_d, mask=m_d & more, other=0.)
+        b_cr, b_ci = _pairs(v_c)
+        b_lam, _ = _lambda(v_f.to(tl.float32), b_lb)
         if SILU:
             b_cr *= _sigmoid(b_cr)
             b_ci *= _sigmoid(b_ci)
@@ -193,9 +201,8 @@ def _hgru_fwd_rows(p_c, p_f, p_h, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos,
         else:
             tl.store(p_h + o_d, b_hr.to(p_h.dtype.element_ty), mask=m_d)
             tl.store(p_h + D + o_d, b_hi.to(p_h.dtype.element_ty), mask=m_d)
-        p_c += S * s_ct
-        p_f += S * s_ft
         p_h += S * s_ht
+        v_c, v_f = n_c, n_f
     return b_lp, b_hr, b_hi
 
 
@@ -327,7 +334,7 @@ def _hgru_bwd_rows(p_c, p_f, p_h, p_dh, p_dc, p_df, n, lo, hi, o_d, m_d, o_c, m_
             # dgamma = a * conj(h_prev)
             b_ggr = b_ar * b_hr + b_ai * b_hi
             b_ggi = b_ai * b_hr - b_ar * b_hi
-            b_xr, b_xi = _load_row(p_c, o_c, m_c)
+            b_xr, b_xi = _pairs(tl.load(p_c + o_c, mask=m_c, other=0.))
             if SILU:
                 b_sr, b_si = _sigmoid(b_xr), _sigmoid(b_xi)
                 b_ur, b_ui = b_xr * b_sr, b_xi * b_si

@@ -33,8 +33,8 @@ CANDIDATES = {
     ("real", 4): [(8, 128, 1), (16, 128, 1), (16, 256, 1)],
     ("complex", 2): [(8, 128, 1), (4, 128, 1), (8, 256, 2), (8, 64, 1), (16, 64, 2)],
     ("complex", 4): [(4, 64, 1), (8, 64, 1), (4, 128, 2), (16, 64, 2)],
-    ("hgru", 2): [(16, 64, 2), (16, 16, 1), (8, 64, 2), (4, 128, 1)],
-    ("hgru", 4): [(4, 64, 1), (4, 128, 1), (16, 64, 2)],
+    ("hgru", 2): [(1, 64, 1), (1, 128, 1), (1, 256, 1), (1, 256, 2)],  # the fused passes take one row per turn
+    ("hgru", 4): [(1, 32, 1), (1, 64, 1), (1, 128, 1)],
 }
 # candidate chunk tiles (R steps per warp, warps, BD channels) of the plain scans' time split
 CHUNK_CANDIDATES = {

@@ -156,3 +156,10 @@ def test_triton_ops_torch_compile():
     (_, eager), (_, got) = eager_and_compiled(torch.bfloat16, DEVICE, 2, 33, 24)
     for a, e in zip(got, eager):
         assert torch.allclose(a, e, rtol=1e-3, atol=1e-5)
+
+
+def test_fused_tile_must_be_one_row(monkeypatch):
+    """The fused passes step one time row per turn: a tile with BT > 1 is refused, not ignored."""
+    monkeypatch.setitem(common.TILES, ("hgru", 2), (4, 128, 1, 32))
+    with pytest.raises(ValueError, match="BT = 1"):
+        common.tile("hgru", torch.bfloat16)

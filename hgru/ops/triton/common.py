@@ -14,10 +14,11 @@ INTERPRET = os.environ.get("TRITON_INTERPRET") == "1"
 # row, so when BD x element size (x 2 for the interleaved pairs of "complex") = 512 x warps, every
 # thread holds whole columns of the tile and the tile scan runs in registers without shuffles.
 # Measured by benchmarks/sweep_tiles.py on an H200 (NOTES.md, v4).
-# The fused HGRU kernels step one row of time at a time (BT = 1): their gating made them bound by
-# instructions, and a one-row step needs no tile scan, no last-row extraction and no layout
-# shuffles (45 instructions per element instead of 79 forward, 95 instead of 148 backward, a third
-# to a quarter of the registers), so many more programs, split finer in time, hide the latency.
+# The fused HGRU kernels step one row of time per loop turn (BT = 1, required): a one-row step
+# needs no tile scan, no last-row extraction and no layout shuffles (compiled for sm_90: 39
+# instructions per element forward instead of 79 with [4, 128] tiles, 78 instead of 148 backward,
+# a third to a quarter of the registers), so many more one-warp programs, split finer in time,
+# hide the latency (NOTES.md).
 TILES = {("real", 2): (16, 256, 1, 8), ("real", 4): (16, 128, 1, 16), ("complex", 2): (4, 128, 1, 16),
          ("complex", 4): (4, 64, 1, 16), ("hgru", 2): (1, 128, 1, 32), ("hgru", 4): (1, 64, 1, 32)}
 # Time is split only when the (row, channel-block) programs' tiles hold fewer than SPLIT_BELOW_KB
@@ -62,6 +63,8 @@ def tile(family: str, dtype: torch.dtype) -> tuple[dict, int, float, int]:
     programs per SM that time splitting aims at, the KB of input one tile loads and the shortest
     time split."""
     bt, bd, w, per_sm = TILES[family, dtype.itemsize]
+    if family == "hgru" and bt != 1:
+        raise ValueError(f"the fused HGRU kernels step one time row per turn: their tile needs BT = 1, got {bt}")
     if INTERPRET:
         bt, bd = min(bt, INTERPRET_TILE[0]), INTERPRET_TILE[1]
     kb = bt * bd * dtype.itemsize * LOADED[family] / 1024

@@ -13,10 +13,10 @@ the gating from c and f and also returns d theta and d lb as per-program partial
 
 The plain scan is tiled and split in time as ``real.py``'s scans (one program per row and channel
 block, or chunks of one [R * NW, 2 BD] tile passing carries by look-back). The fused kernel
-splits time in two levels instead (look-back measured slower for it: benchmarks/NOTES.md): a
-first launch (AGG) writes each split's aggregate, the second folds the aggregates of the splits
-before it, then scans. The backward runs the adjoint a_t = do_t + conj(gamma_{t+1}) a_{t+1},
-dx = a, dg_t = a_t conj(h_{t-1}).
+steps one time row per loop turn (``_hgru_*_rows``; its tile has BT = 1) and splits time in two
+levels (look-back measured slower for it: benchmarks/NOTES.md): a first launch (AGG) writes each
+split's aggregate, the second folds the aggregates of the splits before it, then scans. The
+backward runs the adjoint a_t = do_t + conj(gamma_{t+1}) a_{t+1}, dx = a, dg_t = a_t conj(h_{t-1}).
 """
 from __future__ import annotations
 

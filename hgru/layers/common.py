@@ -57,7 +57,7 @@ def autocast_input(x: torch.Tensor) -> torch.Tensor:
     layer's three projections, each of which would otherwise cast it again (and, backward, cast
     its gradient back before autograd sums the three)."""
     dev = x.device.type
-    if torch.is_autocast_enabled(dev) and x.dtype == torch.float32:
+    if torch.is_autocast_enabled(dev) and x.dtype != torch.float64:  # autocast leaves float64 alone
         return x.to(torch.get_autocast_dtype(dev))
     return x
 

@@ -138,6 +138,15 @@ def _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_hr, b_hi, FR
 
 
 @triton.jit
+def _fused_split(p_th, p_lb, o_d, m_d, i_s, L, n):
+    """The fused kernels' time split [lo, hi) and per-channel constants theta, cos theta, sin
+    theta and the lower bound [BD]."""
+    lo = i_s * L
+    b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
+    return lo, tl.minimum(lo + L, n), b_th, tl.cos(b_th), tl.sin(b_th), tl.load(p_lb + o_d, mask=m_d, other=0.)
+
+
+@triton.jit
 def _program():
     """(channel block, row, time split) of a program of the (channel block, row, split) grid."""
     return tl.program_id(0), tl.program_id(1), tl.program_id(2)
@@ -232,10 +241,7 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, 
     b_hr = tl.zeros([BD], dtype=tl.float32)
     b_hi = tl.zeros([BD], dtype=tl.float32)
     if FUSED:
-        lo = i_s * L
-        hi = tl.minimum(lo + L, n)
-        b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
-        b_cos, b_sin, b_lb = tl.cos(b_th), tl.sin(b_th), tl.load(p_lb + o_d, mask=m_d, other=0.)
+        lo, hi, b_th, b_cos, b_sin, b_lb = _fused_split(p_th, p_lb, o_d, m_d, i_s, L, n)
         if AGG:
             b_lp, b_hr, b_hi = _hgru_fwd_rows(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin,
                                               b_lb, s_xt, s_gt, s_ot, D, REVERSE, SILU, True)
@@ -389,10 +395,7 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
     b_h0r = b_cr
     b_h0i = b_cr
     if FUSED:
-        lo = i_s * L
-        hi = tl.minimum(lo + L, n)
-        b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
-        b_cos, b_sin, b_lb = tl.cos(b_th), tl.sin(b_th), tl.load(p_lb + o_d, mask=m_d, other=0.)
+        lo, hi, b_th, b_cos, b_sin, b_lb = _fused_split(p_th, p_lb, o_d, m_d, i_s, L, n)
         if AGG:
             b_lp, b_cr, b_ci, _, _, _, _ = _hgru_bwd_rows(
                 p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c, b_cr, b_ci, b_h0r, b_h0i, b_cos,

@@ -10,7 +10,8 @@ per (family, dtype, shape). Floors count the tensors each launcher must read and
 Plain scans (real, complex): every unsplit tile (one program per row and channel block) and every
 chunk tile (R, NW, BD) of the time split, split as the rule says or, where it would not split,
 forced. Fused HGRU: every tile x two-level split count in SPLITS ("rule" = what ``common.plan``
-picks).
+picks), then the forward's chunk tiles (split as ``common.plan_fused_fwd`` says or forced; the
+backward column of those rows is the two-level backward, which ignores them).
 """
 from __future__ import annotations
 
@@ -41,7 +42,9 @@ CHUNK_CANDIDATES = {
     ("real", 2): [(8, 4, 256), (4, 4, 256), (16, 4, 256), (8, 8, 256), (4, 8, 256), (8, 2, 256), (16, 2, 256)],
     ("real", 4): [(8, 4, 128), (4, 4, 128), (16, 4, 128), (8, 8, 128), (4, 8, 128)],
     ("complex", 2): [(8, 4, 128), (4, 4, 128), (16, 4, 128), (8, 8, 128), (8, 2, 128), (16, 2, 128)],
-    ("complex", 4): [(8, 4, 64), (4, 4, 64), (16, 4, 64), (8, 8, 64), (8, 2, 64)]}
+    ("complex", 4): [(8, 4, 64), (4, 4, 64), (16, 4, 64), (8, 8, 64), (8, 2, 64)],
+    ("hgru", 2): [(16, 4, 128), (8, 4, 128), (4, 4, 128), (16, 2, 128)],  # the fused forward's chunks
+    ("hgru", 4): [(16, 4, 64), (8, 4, 64), (4, 4, 64)]}
 SHAPES = {"real": [(8, 4096, 2048), (4, 16384, 1024), (16, 1024, 1024), (1, 65536, 256)],
           "complex": [(8, 4096, 1024), (16, 1024, 512)], "hgru": [(8, 4096, 1024)]}
 SPLITS = ["rule", 1, 8, 16, 32, 64]
@@ -81,7 +84,7 @@ def main():
     ap.add_argument("--splits", nargs="+", type=lambda a: a if a == "rule" else int(a),
                     help="two-level split counts (hgru) to time instead of SPLITS")
     ap.add_argument("--tiles", nargs="+", help="BT,BD,warps tiles instead of the candidates")
-    ap.add_argument("--chunk-tiles", nargs="+", help="R,NW,BD chunk tiles of the plain scans instead of the candidates")
+    ap.add_argument("--chunk-tiles", nargs="+", help="R,NW,BD chunk tiles instead of the candidates")
     ap.add_argument("--json")
     args = ap.parse_args()
     require_cuda()
@@ -149,6 +152,19 @@ def main():
                                    splits=f"{picked} x {L}" + (" (rule)" if ns == "rule" else "")), fwd, bwd, b_fwd, b_bwd)
                 common.TILES[key] = default
                 common.FORCE_SPLITS = None
+                default_chunk = common.CHUNK_TILES[key]
+                chunks = [tuple(map(int, a.split(","))) for a in args.chunk_tiles] if args.chunk_tiles \
+                    else [default_chunk] if args.default_tile else CHUNK_CANDIDATES[key]
+                ruled = common.plan_fused_fwd(dtype, *shape, torch.device("cuda"), False)[0] > 1
+                for chunk in chunks:
+                    common.CHUNK_TILES[key] = chunk
+                    common.FORCE_CHUNK = None if ruled else chunk[0] * chunk[1]
+                    picked = common.plan_fused_fwd(dtype, *shape, torch.device("cuda"), False)[0]
+                    timed(dict(name, tile="chunk " + ",".join(map(str, chunk)),
+                               splits=f"{picked} x {chunk[0] * chunk[1]}" + (" (rule)" if ruled else " (forced)")),
+                          fwd, bwd, b_fwd, b_bwd)
+                common.CHUNK_TILES[key] = default_chunk
+                common.FORCE_CHUNK = None
     cols = ["family", "dtype", "B,T,D", "tile", "splits", "fwd ms", "fwd ratio", "bwd ms", "bwd ratio"]
     for k in ("fwd ms", "bwd ms"):
         best = {}

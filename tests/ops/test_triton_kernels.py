@@ -60,20 +60,31 @@ def test_kernels_varlen(kind, reverse, h0):
 @pytest.mark.parametrize("B,T,D,L", [(2, 63, 50, 20), (1, 150, 20, 7)], ids=["4splits", "22splits"])
 def test_kernels_time_split(kind, reverse, B, T, D, L, monkeypatch):
     """The time-split paths used when few (row, channel-block) programs exist: look-back chunks
-    (real, complex: chunks of 16 and 4 steps, 4 and 38 of them, folding predecessors' records over
-    several windows and a partial chunk) and two-level splits of L steps (hgru; the last split
-    folds 21 aggregates)."""
+    (real, complex, the fp32 hgru forward: chunks of 16 and 4 steps, 4 and 38 of them, folding
+    predecessors' records over several windows and a partial chunk) and two-level splits of L
+    steps (the hgru backward; the last split folds 21 aggregates)."""
     monkeypatch.setattr(common, "FORCE_SPLIT_LEN", L)
     check(kind, B, T, D, torch.float32, reverse, True, None)
 
 
-@pytest.mark.parametrize("kind", ["real", "complex"])
+@pytest.mark.parametrize("kind", ["real", "complex", "hgru"])
 @pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16], ids=["bf16", "fp16"])
 def test_chunks_half_precision(kind, dtype, monkeypatch):
     """The chunk kernels keep half-precision inputs narrow through the look-back and widen them
-    again (bfloat16 by its bits): 8 chunks of 8 steps, reversed, with h0."""
+    again (bfloat16 by its bits): 8 chunks of 8 steps, reversed, with h0 (hgru: the forward in
+    chunks, the backward in two-level splits of 8 steps)."""
     monkeypatch.setattr(common, "FORCE_SPLIT_LEN", 8)
+    monkeypatch.setattr(common, "FORCE_CHUNK", 8)
     check(kind, 2, 63, 50, dtype, True, True, None)
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16], ids=["bf16", "fp16"])
+def test_fused_two_level_half_precision(dtype, monkeypatch):
+    """The fused forward's two-level split, which half-precision inputs take unless the split count
+    reaches MAX_SPLITS: 8 splits of 8 steps, reversed, with h0."""
+    monkeypatch.setattr(common, "FORCE_SPLIT_LEN", 8)
+    assert common.plan_fused_fwd(dtype, 2, 63, 50, torch.device(DEVICE), False) == (1, None)
+    check("hgru", 2, 63, 50, dtype, True, True, None)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -102,7 +113,7 @@ def test_realistic_sizes(kind, dtype, shape):
 
 
 @pytest.mark.skipif(DEVICE != "cuda", reason="concurrent programs need a GPU")
-@pytest.mark.parametrize("kind", ["real", "complex"])
+@pytest.mark.parametrize("kind", ["real", "complex", "hgru"])
 def test_lookback_repeated(kind, monkeypatch):
     """Look-back publishes records without an acquire (NOTES.md): a race would give sporadic wrong
     carries. Random shapes, each split into 16-step chunks and run three times, against the
@@ -147,6 +158,24 @@ def test_time_split_rule(family, B, T, D, splits, L, monkeypatch):
         assert (n_b > 1) == (n > 1) and (n == 1 or args_b["R"] * args_b["NW"] == (32 if short else 64))
     assert (n, length) == (splits, L)
     assert (n - 1) * length < T <= n * length
+
+
+@pytest.mark.parametrize("dtype,B,T,D,chunks", [
+    (torch.bfloat16, 8, 4096, 1024, 1), (torch.bfloat16, 128, 256, 1024, 1), (torch.bfloat16, 1, 65536, 256, 1024),
+    (torch.float32, 8, 4096, 1024, 64), (torch.float32, 128, 256, 1024, 1)], ids=str)
+def test_fused_forward_rule(dtype, B, T, D, chunks, monkeypatch):
+    """The fused forward takes look-back chunks of [16 x 4 warps, all the tile's channels] where
+    the two-level split would split and chunks measured faster on an H200 (4-byte inputs; 2-byte
+    inputs only where the split count reaches MAX_SPLITS); else (1, None): the two-level plan."""
+    monkeypatch.setattr(common, "INTERPRET", False)
+    monkeypatch.setattr(common, "_sm_count", lambda index: 132)
+    n, args = common.plan_fused_fwd(dtype, B, T, D, torch.device("cuda", 0), False)
+    assert n == chunks
+    if n > 1:
+        assert (args["R"], args["NW"], args["BD"]) == (16, 4, 256 // dtype.itemsize) and n * 64 >= T
+    else:
+        assert args is None
+    assert common.plan_fused_fwd(dtype, B, T, D, torch.device("cuda", 0), True) == (1, None)  # varlen
 
 
 @pytest.mark.skipif(DEVICE != "cuda", reason="the Triton ops under torch.compile need a GPU")

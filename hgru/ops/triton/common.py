@@ -34,10 +34,10 @@ MAX_SPLITS = 256
 INTERPRET_TILE = (16, 16)  # at most BT rows, BD channels in the interpreter
 # The plain scans (real.py, complex.py) split time into chunks of one tile each, passing carries
 # by look-back: (R steps per warp, NW warps, BD channels) per (family, input element size); a
-# chunk is R * NW steps. Measured by sweep_tiles.py (NOTES.md, chunks). The fused HGRU kernel
-# splits time in two levels (look-back measured 45% slower there: NOTES.md, look-back).
+# chunk is R * NW steps. Measured by sweep_tiles.py (NOTES.md, chunks). The fused HGRU kernels
+# split time in two levels, except the forward where chunks measured faster (``plan_fused_fwd``).
 CHUNK_TILES = {("real", 2): (16, 4, 256), ("real", 4): (16, 4, 128), ("complex", 2): (16, 4, 128),
-               ("complex", 4): (16, 4, 64)}
+               ("complex", 4): (16, 4, 64), ("hgru", 2): (16, 4, 128), ("hgru", 4): (16, 4, 64)}
 # The real backward's own, shorter chunks where at least BWD_CHUNK_MIN_CHAINS (row, channel block)
 # chains run side by side (measured faster there; with fewer, each chain's chunks look back further)
 BWD_CHUNK_TILES = {("real", 2): (8, 4, 256), ("real", 4): (8, 4, 128)}
@@ -129,6 +129,20 @@ def launch_chunks(kernel, args: tuple, planes: int, n_split: int, tile: dict, ro
     flag = torch.zeros(programs, device=device, dtype=torch.int32)
     kernel[(programs,)](*args, rec, flag, T=T, D=D, NSPLIT=n_split, s_rec=n_split * rows * D, W=LOOKBACK_WINDOW,
                         **flags, **tile)
+
+
+def plan_fused_fwd(dtype: torch.dtype, n_rows: int, T: int, D: int, device: torch.device,
+                   varlen: bool) -> tuple[int, dict | None]:
+    """(number of time chunks, launch arguments) of the fused HGRU forward's look-back chunks, or
+    (1, None) for the two-level split (``plan``). Where ``plan`` splits, chunks measured faster on
+    an H200 for 4-byte inputs (fp32 (8, 4096, 1024): 0.235 ms against 0.275) and where the split
+    count reaches MAX_SPLITS (few long chains: bf16 (1, 65536, 256) 0.126 against 0.348 ms); for
+    2-byte inputs elsewhere they were within -9% .. +5% of it (NOTES.md, "The fused forward in
+    look-back chunks")."""
+    n, _, _ = plan("hgru", dtype, n_rows, T, D, device, varlen)
+    if FORCE_CHUNK is None and (n == 1 or (dtype.itemsize < 4 and n < MAX_SPLITS)):
+        return 1, None
+    return plan_chunks("hgru", dtype, n_rows, T, D, device, varlen)
 
 
 def grid(n_d: int, BD: int, n_rows: int, n_split: int):

@@ -12,11 +12,13 @@ layout the HGRU's LayerNorm reads. States are [N, 2D] in that layout. The backwa
 the gating from c and f and also returns d theta and d lb as per-program partial sums.
 
 The plain scan is tiled and split in time as ``real.py``'s scans (one program per row and channel
-block, or chunks of one [R * NW, 2 BD] tile passing carries by look-back). The fused kernel
-steps one time row per loop turn (``_hgru_*_rows``; its tile has BT = 1) and splits time in two
-levels (look-back measured slower for it: benchmarks/NOTES.md): a first launch (AGG) writes each
-split's aggregate, the second folds the aggregates of the splits before it, then scans. The
-backward runs the adjoint a_t = do_t + conj(gamma_{t+1}) a_{t+1}, dx = a, dg_t = a_t conj(h_{t-1}).
+block, or chunks of one [R * NW, 2 BD] tile passing carries by look-back). The fused kernels
+step one time row per loop turn (``_hgru_*_rows``; their tile has BT = 1) and split time in two
+levels: a first launch (AGG) writes each split's aggregate, the second folds the aggregates of the
+splits before it, then scans. Where that measured slower (``common.plan_fused_fwd``), the fused
+forward runs in look-back chunks instead (``_hgru_fwd_chunk_kernel``: the plain chunks' carry
+with the gates formed in registers, twice, from the narrow inputs). The backward runs the adjoint
+a_t = do_t + conj(gamma_{t+1}) a_{t+1}, dx = a, dg_t = a_t conj(h_{t-1}).
 """
 from __future__ import annotations
 
@@ -441,14 +443,15 @@ def _split3(v, R: tl.constexpr, NW: tl.constexpr):
 
 
 @triton.jit
-def _chunk_scan(g_in, x_in, b_hr, b_hi, p_flag, p_rec, s_rec, s_j, j, c, NC, NSPLIT, m_d, R: tl.constexpr,
-                NW: tl.constexpr, CONJ: tl.constexpr, W: tl.constexpr):
-    """real.py's ``_chunk_scan`` for complex states, on [R * NW, 2 BD] tiles of interleaved pairs
-    (gates conjugated if CONJ); returns the states (re, im) [R * NW, BD] and the final state."""
-    g_r, g_i = _split3(g_in.to(tl.float32), R, NW)
-    x_r, x_i = _split3(x_in.to(tl.float32), R, NW)
-    if CONJ:
-        g_i = -g_i
+def _chunk_carry(g_r, g_i, x_r, x_i, b_hr, b_hi, p_flag, p_rec, s_rec, s_j, j, c, NC, NSPLIT, m_d,
+                 W: tl.constexpr):
+    """real.py's ``_chunk_scan`` up to the rescan, for complex states: from a chunk's gates and
+    inputs (re, im) [R, NW, BD] float32 (warp w holding steps w R .. w R + R - 1) and the state
+    before the chain (b_hr, b_hi; used by chunk 0), publish the aggregate, fold the predecessors'
+    records, publish the inclusive state. Returns the states entering each warp's steps (re, im)
+    [NW, BD] and the chunk's final state."""
+    R: tl.constexpr = g_r.shape[0]
+    NW: tl.constexpr = g_r.shape[1]
     g_r, g_i, x_r, x_i = tl.associative_scan((g_r, g_i, x_r, x_i), 0, _combine)
     last_r = (tl.arange(0, R) == R - 1)[:, None, None]
     w_gr, w_gi, w_xr, w_xi = tl.associative_scan(
@@ -480,17 +483,38 @@ def _chunk_scan(g_in, x_in, b_hr, b_hi, p_flag, p_rec, s_rec, s_j, j, c, NC, NSP
     first_w = (o_w == 0)[:, None]
     e_r = tl.where(first_w, b_hr[None, :], tl.gather(e_r + w_xr, idx, 0))
     e_i = tl.where(first_w, b_hi[None, :], tl.gather(e_i + w_xi, idx, 0))
-    g_r, g_i = _split3(_widen(g_in), R, NW)
-    x_r, x_i = _split3(_widen(x_in), R, NW)
-    if CONJ:
-        g_i = -g_i
+    return e_r, e_i, b_er, b_ei
+
+
+@triton.jit
+def _chunk_rescan(g_r, g_i, x_r, x_i, e_r, e_i):
+    """The states (re, im) [R * NW, BD] of a chunk's steps from each warp's entering state (e_r,
+    e_i) [NW, BD], gates and inputs [R, NW, BD] as in ``_chunk_carry``."""
+    R: tl.constexpr = g_r.shape[0]
+    NW: tl.constexpr = g_r.shape[1]
+    BD: tl.constexpr = g_r.shape[2]
     first_r = (tl.arange(0, R) == 0)[:, None, None]
     u_r, u_i = _cmul(g_r, g_i, e_r[None, :, :], e_i[None, :, :])
     x_r = tl.where(first_r, x_r + u_r, x_r)
     x_i = tl.where(first_r, x_i + u_i, x_i)
     _, _, x_r, x_i = tl.associative_scan((g_r, g_i, x_r, x_i), 0, _combine)
-    BD: tl.constexpr = x_r.shape[2]
-    return tl.reshape(x_r, [R * NW, BD]), tl.reshape(x_i, [R * NW, BD]), b_er, b_ei
+    return tl.reshape(x_r, [R * NW, BD]), tl.reshape(x_i, [R * NW, BD])
+
+
+@triton.jit
+def _chunk_scan(g_in, x_in, b_hr, b_hi, p_flag, p_rec, s_rec, s_j, j, c, NC, NSPLIT, m_d, R: tl.constexpr,
+                NW: tl.constexpr, CONJ: tl.constexpr, W: tl.constexpr):
+    """real.py's ``_chunk_scan`` for complex states, on [R * NW, 2 BD] tiles of interleaved pairs
+    (gates conjugated if CONJ); returns the states (re, im) [R * NW, BD] and the final state."""
+    g_r, g_i = _split3(g_in.to(tl.float32), R, NW)
+    x_r, x_i = _split3(x_in.to(tl.float32), R, NW)
+    e_r, e_i, b_er, b_ei = _chunk_carry(g_r, g_i if not CONJ else -g_i, x_r, x_i, b_hr, b_hi, p_flag, p_rec, s_rec,
+                                        s_j, j, c, NC, NSPLIT, m_d, W)
+    # scan again from the inputs (kept narrow in registers through the look-back, not the scans)
+    g_r, g_i = _split3(_widen(g_in), R, NW)
+    x_r, x_i = _split3(_widen(x_in), R, NW)
+    o_r, o_i = _chunk_rescan(g_r, g_i if not CONJ else -g_i, x_r, x_i, e_r, e_i)
+    return o_r, o_i, b_er, b_ei
 
 
 @triton.jit
@@ -516,6 +540,63 @@ def _fwd_chunk_kernel(p_x, p_g, p_o, p_h0, p_ht, p_rec, p_flag, T, D, s_b, s_t, 
                                          nc, NSPLIT, m_d, R, NW, False, W)
     _store_tile(p_o, offs, m, b_or, b_oi)
     _store_pairs(p_ht, o_st, m_d & (j == NSPLIT - 1), b_er, b_ei)
+
+
+@triton.jit
+def _hgru_inputs(c_in, f_in, b_lb, R: tl.constexpr, NW: tl.constexpr, SILU: tl.constexpr, WIDEN: tl.constexpr):
+    """lam and u = (1 - lam) act(c) (re, im), each [R, NW, BD] float32, of a fused chunk: c_in
+    [R * NW, 2 BD] pairs, f_in [R * NW, BD] in the layout of c_in's split, the lower bound [BD].
+    WIDEN converts narrow inputs by their bits (``real._widen``), so that a second conversion is
+    not merged with the first."""
+    c = _widen(c_in) if WIDEN else c_in.to(tl.float32)
+    f = _widen(f_in) if WIDEN else f_in.to(tl.float32)
+    x_r, x_i = _split3(c, R, NW)
+    lam, _ = _lambda(tl.reshape(f, [R, NW, f.shape[1]]), b_lb[None, None, :])
+    if SILU:
+        x_r *= _sigmoid(x_r)
+        x_i *= _sigmoid(x_i)
+    return lam, (1 - lam) * x_r, (1 - lam) * x_i
+
+
+@triton.jit
+def _hgru_fwd_chunk_kernel(p_c, p_f, p_h, p_h0, p_ht, p_th, p_lb, p_rec, p_flag, T, D, s_cb, s_ct, s_fb, s_ft,
+                           NSPLIT, s_rec, R: tl.constexpr, NW: tl.constexpr, BD: tl.constexpr,
+                           REVERSE: tl.constexpr, HAS_H0: tl.constexpr, SILU: tl.constexpr, W: tl.constexpr):
+    """The fused HGRU forward in time chunks of one tile, carries passed by look-back as in
+    ``_fwd_chunk_kernel``: c [B, T, 2D] pairs and h [B, T, 2D] = cat[Re, Im] share strides (s_cb,
+    s_ct), f [B, T, D] (s_fb, s_ft)."""
+    c, j, nc, i_b, o_d, m_d, u, _, s_j = _chunk(T, D, 0, 0, NSPLIT, R, NW, BD)
+    o_c = (c % tl.cdiv(D, BD)) * 2 * BD + tl.arange(0, 2 * BD)
+    # each thread holds Q = BD / 32 channels of c's pairs (one 16-byte load); f and h are accessed
+    # through offsets contiguous in runs of Q only, which give them the split pairs' layout (no shuffles)
+    Q: tl.constexpr = BD // 32 if BD >= 32 else 1
+    o_q = (c % tl.cdiv(D, BD)) * BD + tl.arange(0, BD) // Q * Q + tl.arange(0, BD) % Q
+    o_t = ((T - 1 - u) if REVERSE else u).to(tl.int64)
+    m_t = u < T
+    m = m_t[:, None] & m_d[None, :]
+    i_b64 = i_b.to(tl.int64)
+    o_h = i_b64 * s_cb + o_t * s_ct
+    c_in = tl.load(p_c + o_h[:, None] + o_c[None, :], mask=m_t[:, None] & (o_c < 2 * D)[None, :], other=0.)
+    f_in = tl.load(p_f + (i_b64 * s_fb + o_t * s_ft)[:, None] + o_q[None, :], mask=m, other=0.)
+    b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
+    b_cos, b_sin, b_lb = tl.cos(b_th)[None, None, :], tl.sin(b_th)[None, None, :], tl.load(p_lb + o_d, mask=m_d, other=0.)
+    o_st = i_b * 2 * D + o_d
+    b_hr = tl.zeros([BD], dtype=tl.float32)
+    b_hi = tl.zeros([BD], dtype=tl.float32)
+    if HAS_H0:
+        b_hr, b_hi = _load_state(p_h0, o_st, m_d, D, True)
+    lam, x_r, x_i = _hgru_inputs(c_in, f_in, b_lb, R, NW, SILU, False)
+    pad = tl.reshape(m_t, [R, NW])[:, :, None] == 0  # steps past T (last chunk): identity gates
+    e_r, e_i, b_er, b_ei = _chunk_carry(tl.where(pad, 1., lam * b_cos), tl.where(pad, 0., lam * b_sin), x_r, x_i,
+                                        b_hr, b_hi, p_flag, p_rec + i_b * D + o_d, s_rec, s_j, j, c, nc, NSPLIT,
+                                        m_d, W)
+    # the gates again from the narrow inputs (kept in registers through the look-back, not the gates)
+    lam, x_r, x_i = _hgru_inputs(c_in, f_in, b_lb, R, NW, SILU, True)
+    h_r, h_i = _chunk_rescan(lam * b_cos, lam * b_sin, x_r, x_i, e_r, e_i)
+    p_h += o_h[:, None] + o_q[None, :]
+    tl.store(p_h, h_r.to(p_h.dtype.element_ty), mask=m)
+    tl.store(p_h + D, h_i.to(p_h.dtype.element_ty), mask=m)
+    _store_state(p_ht, o_st, m_d & (j == NSPLIT - 1), D, b_er, b_ei, True)
 
 
 @triton.jit
@@ -655,6 +736,12 @@ def hgru_fwd(c, f, theta, lb, h0, cu_seqlens, reverse: bool, silu: bool):
     ht = torch.empty(rows, 2 * D, device=c.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
     theta, lb = theta.float().contiguous(), lb.float().contiguous()
+    n_chunk, tile = common.plan_fused_fwd(c.dtype, rows, T, D, c.device, cu_seqlens is not None)
+    if n_chunk > 1:
+        common.launch_chunks(_hgru_fwd_chunk_kernel, (c, f, h, h0, ht, theta, lb), 6, n_chunk, tile, rows, T, D,
+                             c.device, s_cb=c.stride(0), s_ct=c.stride(1), s_fb=f.stride(0), s_ft=f.stride(1),
+                             REVERSE=reverse, HAS_H0=h0 is not None, SILU=silu)
+        return h, ht
     _launch(_fwd_kernel, lambda agg: (c, f, h, h0, ht, agg, cu_seqlens, theta, lb),
             common.plan("hgru", c.dtype, rows, T, D, c.device, cu_seqlens is not None), rows, T, D, c.device,
             cu_seqlens is not None, **_strides(c, f, h), REVERSE=reverse, HAS_H0=h0 is not None,

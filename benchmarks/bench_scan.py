@@ -48,6 +48,7 @@ BASELINES = ("composed", "norm_composed")  # PyTorch compositions: timed, no flo
 TARGETS = [("real", "bf16", (8, 4096, 2048)), ("real", "bf16", (4, 16384, 1024)), ("real", "bf16", (16, 1024, 1024)),
            ("real", "fp32", (8, 4096, 2048)), ("real", "bf16", (1, 65536, 256)),
            ("complex", "bf16", (8, 4096, 1024)), ("hgru", "bf16", (8, 4096, 1024)),
+           ("hgru", "fp32", (8, 4096, 1024)), ("hgru", "bf16", (1, 65536, 256)),  # the forward in look-back chunks
            ("composed", "bf16", (8, 4096, 1024)), ("norm_gate", "bf16", (8, 4096, 2048)),
            ("norm_gate", "fp32", (8, 4096, 2048)), ("norm_composed", "bf16", (8, 4096, 2048))]
 DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}

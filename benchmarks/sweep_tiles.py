@@ -10,7 +10,8 @@ per (family, dtype, shape). Floors count the tensors each launcher must read and
 Plain scans (real, complex): every unsplit tile (one program per row and channel block) and every
 chunk tile (R, NW, BD) of the time split, split as the rule says or, where it would not split,
 forced. Fused HGRU: every tile x two-level split count in SPLITS ("rule" = what ``common.plan``
-picks), then the forward's chunk tiles (split as ``common.plan_fused_fwd`` says or forced; the
+picks; the forward in two levels even where ``common.plan_fused_fwd`` would take chunks), then
+the forward's chunk tiles (split as ``common.plan_fused_fwd`` says or forced; the
 backward column of those rows is the two-level backward, which ignores them).
 """
 from __future__ import annotations
@@ -141,6 +142,8 @@ def main():
                         common.BWD_CHUNK_TILES[key] = default_bwd
                     common.FORCE_SPLITS = None
                     continue
+                chunked_fwd = common.plan_fused_fwd
+                common.plan_fused_fwd = lambda *a, **k: (1, None)  # these rows time the two-level forward
                 for tile in tiles:
                     common.TILES[key] = (*tile, default[3])
                     for ns in args.splits or SPLITS:
@@ -152,6 +155,7 @@ def main():
                                    splits=f"{picked} x {L}" + (" (rule)" if ns == "rule" else "")), fwd, bwd, b_fwd, b_bwd)
                 common.TILES[key] = default
                 common.FORCE_SPLITS = None
+                common.plan_fused_fwd = chunked_fwd
                 default_chunk = common.CHUNK_TILES[key]
                 chunks = [tuple(map(int, a.split(","))) for a in args.chunk_tiles] if args.chunk_tiles \
                     else [default_chunk] if args.default_tile else CHUNK_CANDIDATES[key]

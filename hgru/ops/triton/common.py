@@ -135,10 +135,10 @@ def plan_fused_fwd(dtype: torch.dtype, n_rows: int, T: int, D: int, device: torc
                    varlen: bool) -> tuple[int, dict | None]:
     """(number of time chunks, launch arguments) of the fused HGRU forward's look-back chunks, or
     (1, None) for the two-level split (``plan``). Where ``plan`` splits, chunks measured faster on
-    an H200 for 4-byte inputs (fp32 (8, 4096, 1024): 0.235 ms against 0.275) and where the split
-    count reaches MAX_SPLITS (few long chains: bf16 (1, 65536, 256) 0.126 against 0.348 ms); for
-    2-byte inputs elsewhere they were within -9% .. +5% of it (NOTES.md, "The fused forward in
-    look-back chunks")."""
+    an H200 for 4-byte inputs (fp32 (8, 4096, 1024): 0.234 ms against 0.277) and where the split
+    count reaches MAX_SPLITS (few long chains: bf16 (1, 65536, 256) 0.126 against 0.338 ms); for
+    2-byte inputs elsewhere they ranged from 9% faster to 15% slower (NOTES.md, "The fused forward
+    in look-back chunks")."""
     n, _, _ = plan("hgru", dtype, n_rows, T, D, device, varlen)
     if FORCE_CHUNK is None and (n == 1 or (dtype.itemsize < 4 and n < MAX_SPLITS)):
         return 1, None

@@ -579,7 +579,8 @@ def _hgru_fwd_chunk_kernel(p_c, p_f, p_h, p_h0, p_ht, p_th, p_lb, p_rec, p_flag,
     c_in = tl.load(p_c + o_h[:, None] + o_c[None, :], mask=m_t[:, None] & (o_c < 2 * D)[None, :], other=0.)
     f_in = tl.load(p_f + (i_b64 * s_fb + o_t * s_ft)[:, None] + o_q[None, :], mask=m, other=0.)
     b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
-    b_cos, b_sin, b_lb = tl.cos(b_th)[None, None, :], tl.sin(b_th)[None, None, :], tl.load(p_lb + o_d, mask=m_d, other=0.)
+    b_cos, b_sin = tl.cos(b_th)[None, None, :], tl.sin(b_th)[None, None, :]
+    b_lb = tl.load(p_lb + o_d, mask=m_d, other=0.)
     o_st = i_b * 2 * D + o_d
     b_hr = tl.zeros([BD], dtype=tl.float32)
     b_hi = tl.zeros([BD], dtype=tl.float32)

@@ -140,12 +140,18 @@ def _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_hr, b_hi, FR
 
 
 @triton.jit
-def _fused_split(p_th, p_lb, o_d, m_d, i_s, L, n):
-    """The fused kernels' time split [lo, hi) and per-channel constants theta, cos theta, sin
-    theta and the lower bound [BD]."""
-    lo = i_s * L
+def _fused_consts(p_th, p_lb, o_d, m_d):
+    """The fused kernels' per-channel constants theta, cos theta, sin theta and the lower bound [BD]."""
     b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
-    return lo, tl.minimum(lo + L, n), b_th, tl.cos(b_th), tl.sin(b_th), tl.load(p_lb + o_d, mask=m_d, other=0.)
+    return b_th, tl.cos(b_th), tl.sin(b_th), tl.load(p_lb + o_d, mask=m_d, other=0.)
+
+
+@triton.jit
+def _fused_split(p_th, p_lb, o_d, m_d, i_s, L, n):
+    """The fused kernels' time split [lo, hi) and their per-channel constants (``_fused_consts``)."""
+    lo = i_s * L
+    b_th, b_cos, b_sin, b_lb = _fused_consts(p_th, p_lb, o_d, m_d)
+    return lo, tl.minimum(lo + L, n), b_th, b_cos, b_sin, b_lb
 
 
 @triton.jit
@@ -578,9 +584,8 @@ def _hgru_fwd_chunk_kernel(p_c, p_f, p_h, p_h0, p_ht, p_th, p_lb, p_rec, p_flag,
     o_h = i_b64 * s_cb + o_t * s_ct
     c_in = tl.load(p_c + o_h[:, None] + o_c[None, :], mask=m_t[:, None] & (o_c < 2 * D)[None, :], other=0.)
     f_in = tl.load(p_f + (i_b64 * s_fb + o_t * s_ft)[:, None] + o_q[None, :], mask=m, other=0.)
-    b_th = tl.load(p_th + o_d, mask=m_d, other=0.)
-    b_cos, b_sin = tl.cos(b_th)[None, None, :], tl.sin(b_th)[None, None, :]
-    b_lb = tl.load(p_lb + o_d, mask=m_d, other=0.)
+    _, b_cos, b_sin, b_lb = _fused_consts(p_th, p_lb, o_d, m_d)
+    b_cos, b_sin = b_cos[None, None, :], b_sin[None, None, :]
     o_st = i_b * 2 * D + o_d
     b_hr = tl.zeros([BD], dtype=tl.float32)
     b_hi = tl.zeros([BD], dtype=tl.float32)

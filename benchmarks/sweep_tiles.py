@@ -143,7 +143,8 @@ def main():
                     common.FORCE_SPLITS = None
                     continue
                 chunked_fwd = common.plan_fused_fwd
-                common.plan_fused_fwd = lambda *a, **k: (1, None)  # these rows time the two-level forward
+                # these rows time the two-level forward
+                common.plan_fused_fwd = lambda *a: (1, None, common.plan("hgru", *a))
                 for tile in tiles:
                     common.TILES[key] = (*tile, default[3])
                     for ns in args.splits or SPLITS:

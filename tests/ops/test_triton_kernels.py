@@ -83,7 +83,7 @@ def test_fused_two_level_half_precision(dtype, monkeypatch):
     """The fused forward's two-level split, which half-precision inputs take unless the split count
     reaches MAX_SPLITS: 8 splits of 8 steps, reversed, with h0."""
     monkeypatch.setattr(common, "FORCE_SPLIT_LEN", 8)
-    assert common.plan_fused_fwd(dtype, 2, 63, 50, torch.device(DEVICE), False) == (1, None)
+    assert common.plan_fused_fwd(dtype, 2, 63, 50, torch.device(DEVICE), False)[:2] == (1, None)
     check("hgru", 2, 63, 50, dtype, True, True, None)
 
 
@@ -169,13 +169,14 @@ def test_fused_forward_rule(dtype, B, T, D, chunks, monkeypatch):
     inputs only where the split count reaches MAX_SPLITS); else (1, None): the two-level plan."""
     monkeypatch.setattr(common, "INTERPRET", False)
     monkeypatch.setattr(common, "_sm_count", lambda index: 132)
-    n, args = common.plan_fused_fwd(dtype, B, T, D, torch.device("cuda", 0), False)
+    n, args, two_level = common.plan_fused_fwd(dtype, B, T, D, torch.device("cuda", 0), False)
+    assert two_level == common.plan("hgru", dtype, B, T, D, torch.device("cuda", 0), False)
     assert n == chunks
     if n > 1:
         assert (args["R"], args["NW"], args["BD"]) == (16, 4, 256 // dtype.itemsize) and n * 64 >= T
     else:
         assert args is None
-    assert common.plan_fused_fwd(dtype, B, T, D, torch.device("cuda", 0), True) == (1, None)  # varlen
+    assert common.plan_fused_fwd(dtype, B, T, D, torch.device("cuda", 0), True)[:2] == (1, None)  # varlen
 
 
 @pytest.mark.skipif(DEVICE != "cuda", reason="the Triton ops under torch.compile need a GPU")

@@ -132,17 +132,18 @@ def launch_chunks(kernel, args: tuple, planes: int, n_split: int, tile: dict, ro
 
 
 def plan_fused_fwd(dtype: torch.dtype, n_rows: int, T: int, D: int, device: torch.device,
-                   varlen: bool) -> tuple[int, dict | None]:
-    """(number of time chunks, launch arguments) of the fused HGRU forward's look-back chunks, or
-    (1, None) for the two-level split (``plan``). Where ``plan`` splits, chunks measured faster on
-    an H200 for 4-byte inputs (fp32 (8, 4096, 1024): 0.234 ms against 0.277) and where the split
-    count reaches MAX_SPLITS (few long chains: bf16 (1, 65536, 256) 0.126 against 0.338 ms); for
-    2-byte inputs elsewhere they ranged from 9% faster to 15% slower (NOTES.md, "The fused forward
-    in look-back chunks")."""
-    n, _, _ = plan("hgru", dtype, n_rows, T, D, device, varlen)
+                   varlen: bool) -> tuple[int, dict | None, tuple[int, int, dict]]:
+    """(number of time chunks, launch arguments, the two-level plan ``plan``) of the fused HGRU
+    forward: its look-back chunks, or (1, None, ...) for the two-level split. Where ``plan`` splits,
+    chunks measured faster on an H200 for 4-byte inputs (fp32 (8, 4096, 1024): 0.234 ms against
+    0.277) and where the split count reaches MAX_SPLITS (few long chains: bf16 (1, 65536, 256) 0.126
+    against 0.338 ms); for 2-byte inputs elsewhere they ranged from 9% faster to 15% slower
+    (NOTES.md, "The fused forward in look-back chunks")."""
+    two_level = plan("hgru", dtype, n_rows, T, D, device, varlen)
+    n = two_level[0]
     if FORCE_CHUNK is None and (n == 1 or (dtype.itemsize < 4 and n < MAX_SPLITS)):
-        return 1, None
-    return plan_chunks("hgru", dtype, n_rows, T, D, device, varlen)
+        return 1, None, two_level
+    return (*_chunk_plan("hgru", dtype, n, two_level[2], n_rows, T, D, varlen, False), two_level)
 
 
 def grid(n_d: int, BD: int, n_rows: int, n_split: int):
@@ -157,9 +158,15 @@ def plan_chunks(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, de
     passing carries by look-back."""
     launch = tile(family, dtype)
     n, _ = split_plan(n_rows, T, D, launch, device, varlen)
+    return _chunk_plan(family, dtype, n, launch[0], n_rows, T, D, varlen, backward)
+
+
+def _chunk_plan(family: str, dtype: torch.dtype, n: int, unsplit: dict, n_rows: int, T: int, D: int, varlen: bool,
+                backward: bool) -> tuple[int, dict]:
+    """``plan_chunks`` from ``split_plan``'s split count n (``unsplit``: the unsplit launch)."""
     force = FORCE_CHUNK or FORCE_SPLIT_LEN
     if varlen or (n == 1 and force is None):
-        return 1, launch[0]
+        return 1, unsplit
     key = (family, dtype.itemsize)
     R, NW, BD = INTERPRET_CHUNK if INTERPRET else CHUNK_TILES[key]
     if backward and key in BWD_CHUNK_TILES and not INTERPRET:

@@ -742,14 +742,13 @@ def hgru_fwd(c, f, theta, lb, h0, cu_seqlens, reverse: bool, silu: bool):
     ht = torch.empty(rows, 2 * D, device=c.device, dtype=torch.float32)
     h0 = None if h0 is None else h0.float().contiguous()
     theta, lb = theta.float().contiguous(), lb.float().contiguous()
-    n_chunk, tile = common.plan_fused_fwd(c.dtype, rows, T, D, c.device, cu_seqlens is not None)
+    n_chunk, tile, plan = common.plan_fused_fwd(c.dtype, rows, T, D, c.device, cu_seqlens is not None)
     if n_chunk > 1:
         common.launch_chunks(_hgru_fwd_chunk_kernel, (c, f, h, h0, ht, theta, lb), 6, n_chunk, tile, rows, T, D,
                              c.device, s_cb=c.stride(0), s_ct=c.stride(1), s_fb=f.stride(0), s_ft=f.stride(1),
                              REVERSE=reverse, HAS_H0=h0 is not None, SILU=silu)
         return h, ht
-    _launch(_fwd_kernel, lambda agg: (c, f, h, h0, ht, agg, cu_seqlens, theta, lb),
-            common.plan("hgru", c.dtype, rows, T, D, c.device, cu_seqlens is not None), rows, T, D, c.device,
+    _launch(_fwd_kernel, lambda agg: (c, f, h, h0, ht, agg, cu_seqlens, theta, lb), plan, rows, T, D, c.device,
             cu_seqlens is not None, **_strides(c, f, h), REVERSE=reverse, HAS_H0=h0 is not None,
             FUSED=True, SILU=silu)
     return h, ht

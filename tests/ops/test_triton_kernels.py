@@ -11,9 +11,12 @@ to the input dtype: bf16 rounding is 2^-9 relative; measured 2e-3 to 7e-3).
 """
 import pytest
 import torch
+import triton
+import triton.language as tl
 from cases import KINDS, eager_and_compiled, make_inputs, outputs_and_grads, reference, rel, widen
 
 from hgru.ops.triton import common
+from hgru.ops.triton.real import _carry_in
 
 DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
 TOL = {torch.float32: 2e-6, torch.float16: 3e-3, torch.bfloat16: 2e-2}
@@ -138,8 +141,8 @@ def test_lookback_repeated(kind, monkeypatch):
     ("real", 8, 4096, 2048, 64, 64), ("real", 4, 16384, 1024, 256, 64), ("real", 16, 1024, 1024, 16, 64),
     ("real", 32, 1024, 1024, 16, 64), ("real", 64, 2048, 1024, 1, 2048), ("real", 1, 65536, 256, 1024, 64),
     ("real", 4, 100, 64, 1, 100), ("complex", 32, 1024, 1024, 16, 64), ("complex", 8, 4096, 1024, 64, 64),
-    ("hgru", 8, 4096, 1024, 64, 64), ("hgru", 32, 1024, 1024, 16, 64), ("hgru", 128, 256, 1024, 4, 64),
-    ("hgru", 16, 512, 768, 32, 16)])
+    ("hgru", 8, 4096, 1024, 16, 256), ("hgru", 32, 1024, 1024, 4, 256), ("hgru", 128, 256, 1024, 1, 256),
+    ("hgru", 16, 512, 768, 11, 48), ("hgru", 2, 32768, 512, 128, 256)])
 def test_time_split_rule(family, B, T, D, splits, L, monkeypatch):
     """The plan for bf16 with the default tiles on an H200's 132 SMs: whether to split (the
     same rule for all) and how: chunks of one tile for the plain scans ([16 x 4 warps, 256] real,
@@ -193,3 +196,43 @@ def test_fused_tile_must_be_one_row(monkeypatch):
     monkeypatch.setitem(common.TILES, ("hgru", 2), (4, 128, 1, 32))
     with pytest.raises(ValueError, match="BT = 1"):
         common.tile("hgru", torch.bfloat16)
+
+
+@triton.jit
+def _carry_in_kernel(p_flag, p_rec, p_out, j, NC, s_rec, s_j, BD: tl.constexpr, W: tl.constexpr, CPLX: tl.constexpr):
+    c = tl.program_id(0)
+    o_d = tl.arange(0, BD)
+    re, im = _carry_in(p_flag, p_rec + c * BD + o_d, s_rec, s_j, j, c, NC, o_d < BD, W, CPLX)
+    tl.store(p_out + c * 2 * BD + o_d, re)
+    tl.store(p_out + c * 2 * BD + BD + o_d, im)
+
+
+@pytest.mark.parametrize("cplx", [False, True], ids=["real", "complex"])
+def test_carry_in_folds_windows(cplx):
+    """``real._carry_in``, the look-back's fold, on records published before the call, so that the
+    walk crosses several windows of statuses (the interpreter runs programs one at a time: in the
+    scans every predecessor is inclusive by then, so only this test folds aggregates on a CPU).
+    Chain 0: an inclusive state at chunk 0 and aggregates after it (three windows of four);
+    chain 1: aggregates, then an inclusive state at chunk 6 that must end the walk (the aggregates
+    below it are not folded); chain 2: aggregates only (in the kernels chunk 0 publishes an
+    inclusive state; here the walk runs out of predecessors and starts from a zero state)."""
+    J, NC, BD, K = 13, 3, 16, 2 if cplx else 1
+    gen = torch.Generator().manual_seed(0)
+    rec = torch.randn(3 * K, J, NC, BD, generator=gen)  # planes A, B, inclusive (each re[, im])
+    rec[:K] = torch.rand(K, J, NC, BD, generator=gen) * 0.9
+    flag = torch.ones(J, NC, dtype=torch.int32)
+    flag[0, 0], flag[6, 1] = 2, 2
+    out = torch.empty(NC, 2, BD, device=DEVICE)
+    _carry_in_kernel[(NC,)](flag.to(DEVICE), rec.to(DEVICE), out, J, NC, J * NC * BD, NC * BD, BD=BD, W=4, CPLX=cplx)
+
+    def z(plane, j, c):  # a record as a complex tensor
+        return torch.complex(rec[plane * K, j, c].double(), rec[plane * K + 1, j, c].double() if cplx else
+                             torch.zeros(BD, dtype=torch.float64))
+    for c, first in ((0, 0), (1, 6), (2, None)):
+        state = z(2, first, c) if first is not None else torch.zeros(BD, dtype=torch.complex128)
+        for q in range(0 if first is None else first + 1, J):
+            state = z(0, q, c) * state + z(1, q, c)
+        got = out.cpu()[c].double()
+        assert rel(got[0], state.real) < 1e-6 and (not cplx or rel(got[1], state.imag) < 1e-6), c
+        if not cplx:
+            assert not got[1].any()

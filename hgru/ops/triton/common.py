@@ -17,17 +17,24 @@ INTERPRET = os.environ.get("TRITON_INTERPRET") == "1"
 # The fused HGRU kernels step one row of time per loop turn (BT = 1, required): a one-row step
 # needs no tile scan, no last-row extraction and no layout shuffles (compiled for sm_90: 39
 # instructions per element forward instead of 79 with [4, 128] tiles, 78 instead of 148 backward,
-# a third to a quarter of the registers), so many more one-warp programs, split finer in time,
-# hide the latency (NOTES.md).
+# a third to a quarter of the registers); their loops keep FUSED_STAGES rows in flight in shared
+# memory, so 8 (bf16) or 16 (fp32) one-warp programs per SM hide the latency (NOTES.md).
 TILES = {("real", 2): (16, 256, 1, 8), ("real", 4): (16, 128, 1, 16), ("complex", 2): (4, 128, 1, 16),
-         ("complex", 4): (4, 64, 1, 16), ("hgru", 2): (1, 128, 1, 32), ("hgru", 4): (1, 64, 1, 32)}
+         ("complex", 4): (4, 64, 1, 16), ("hgru", 2): (1, 128, 1, 8), ("hgru", 4): (1, 64, 1, 16)}
 # Time is split only when the (row, channel-block) programs' tiles hold fewer than SPLIT_BELOW_KB
 # of input per multiprocessor (one tile's loads are what a program has in flight; with more, one
 # pass streams at 1.0-1.6x the floor and a split only adds its second read), then into enough
 # splits for the tile's programs per SM, of at least MIN_SPLIT_LEN steps and at most MAX_SPLITS
-# (each program folds its predecessors' aggregates one by one). The fused kernels' one-row steps
-# measured fastest with splits as short as 16 steps at ~32 one-warp programs per SM.
+# (each program folds its predecessors' aggregates one by one).
 SPLIT_BELOW_KB = 24
+# Rows of time the fused one-row passes (and their fold of the aggregates) keep in flight, per input
+# element size: the stages of their loops' software pipeline (``tl.range(num_stages=...)``: the
+# next rows' loads are copied into shared memory ahead of use, costing no registers). Measured on
+# an H200 with the programs per SM of TILES (NOTES.md, "The fused passes' software pipeline").
+FUSED_STAGES = {2: 8, 4: 6}
+# The same for the plain scans' unsplit tile loops (one program per row and channel block): tiles
+# in flight per (family, input element size), measured on an H200 (NOTES.md, same section).
+SCAN_STAGES = {("real", 2): 2, ("real", 4): 3, ("complex", 2): 3, ("complex", 4): 3}
 LOADED = {"real": 2, "complex": 4, "hgru": 3}  # input values read per (time step, channel)
 MIN_SPLIT_LEN = {"real": 64, "complex": 64, "hgru": 16}
 MAX_SPLITS = 256
@@ -68,7 +75,8 @@ def tile(family: str, dtype: torch.dtype) -> tuple[dict, int, float, int]:
     if INTERPRET:
         bt, bd = min(bt, INTERPRET_TILE[0]), INTERPRET_TILE[1]
     kb = bt * bd * dtype.itemsize * LOADED[family] / 1024
-    return dict(BT=bt, BD=bd, num_warps=w, num_stages=1), per_sm, kb, MIN_SPLIT_LEN[family]
+    return (dict(BT=bt, BD=bd, num_warps=w, num_stages=1, STAGES=SCAN_STAGES.get((family, dtype.itemsize), 1)), per_sm,
+            kb, MIN_SPLIT_LEN[family])
 
 
 @functools.lru_cache(maxsize=None)
@@ -102,7 +110,7 @@ def plan_splits(programs: int, T: int, per_sm: int, tile_kb: float, sms: int, mi
     in splits of at least ``min_len`` steps (a multiple of it)."""
     if programs * tile_kb >= SPLIT_BELOW_KB * sms:
         return 1, T
-    want = min(cdiv(per_sm * sms, programs), T // min_len, MAX_SPLITS)
+    want = min(per_sm * sms // programs, T // min_len, MAX_SPLITS)  # one wave: at most per_sm programs per SM
     # two or three splits lost to none wherever measured (NOTES.md): the second read costs more
     if want < 4:
         return 1, T
@@ -116,7 +124,7 @@ def plan(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, device: t
     split time in two levels."""
     launch = tile(family, dtype)
     n, L = split_plan(n_rows, T, D, launch, device, varlen)
-    return n, L, launch[0]
+    return n, L, dict(launch[0], STAGES=FUSED_STAGES[dtype.itemsize])
 
 
 def launch_chunks(kernel, args: tuple, planes: int, n_split: int, tile: dict, rows: int, T: int, D: int,
@@ -135,10 +143,11 @@ def plan_fused_fwd(dtype: torch.dtype, n_rows: int, T: int, D: int, device: torc
                    varlen: bool) -> tuple[int, dict | None, tuple[int, int, dict]]:
     """(number of time chunks, launch arguments, the two-level plan ``plan``) of the fused HGRU
     forward: its look-back chunks, or (1, None, ...) for the two-level split. Where ``plan`` splits,
-    chunks measured faster on an H200 for 4-byte inputs (fp32 (8, 4096, 1024): 0.234 ms against
-    0.277) and where the split count reaches MAX_SPLITS (few long chains: bf16 (1, 65536, 256) 0.126
-    against 0.338 ms); for 2-byte inputs elsewhere they ranged from 9% faster to 15% slower
-    (NOTES.md, "The fused forward in look-back chunks")."""
+    chunks measured faster on an H200 for 4-byte inputs (fp32 (8, 4096, 1024): 0.235 ms against
+    0.268, (16, 1024, 1024): 0.121 against 0.139) and where the split count reaches MAX_SPLITS
+    (few long chains: bf16 (1, 65536, 256) 0.125 against 0.133 ms); for 2-byte inputs elsewhere
+    11-22% slower ((8, 4096, 1024) 0.190 against 0.158 ms, (2, 32768, 512) 0.210 against 0.173).
+    NOTES.md: "The fused forward in look-back chunks", "The fused passes' software pipeline"."""
     two_level = plan("hgru", dtype, n_rows, T, D, device, varlen)
     n = two_level[0]
     if FORCE_CHUNK is None and (n == 1 or (dtype.itemsize < 4 and n < MAX_SPLITS)):

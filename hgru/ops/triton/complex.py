@@ -13,11 +13,12 @@ the gating from c and f and also returns d theta and d lb as per-program partial
 
 The plain scan is tiled and split in time as ``real.py``'s scans (one program per row and channel
 block, or chunks of one [R * NW, 2 BD] tile passing carries by look-back). The fused kernels
-step one time row per loop turn (``_hgru_*_rows``; their tile has BT = 1) and split time in two
-levels: a first launch (AGG) writes each split's aggregate, the second folds the aggregates of the
-splits before it, then scans. Where that measured slower (``common.plan_fused_fwd``), the fused
-forward runs in look-back chunks instead (``_hgru_fwd_chunk_kernel``: the plain chunks' carry
-with the gates formed in registers, twice, from the narrow inputs). The backward runs the adjoint
+step one time row per loop turn (``_hgru_*_rows``; their tile has BT = 1), with STAGES rows'
+loads in flight through the loop's software pipeline, and split time in two levels: a first
+launch (AGG) writes each split's aggregate, the second folds the aggregates of the splits before
+it, then scans. Where that measured slower (``common.plan_fused_fwd``), the fused forward runs in
+look-back chunks instead (``_hgru_fwd_chunk_kernel``: the plain chunks' carry with the gates
+formed in registers, twice, from the narrow inputs). The backward runs the adjoint
 a_t = do_t + conj(gamma_{t+1}) a_{t+1}, dx = a, dg_t = a_t conj(h_{t-1}).
 """
 from __future__ import annotations
@@ -124,11 +125,12 @@ def _store_aggregate(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_pr, b_pi, b_
 
 
 @triton.jit
-def _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_hr, b_hi, FROM_END: tl.constexpr):
+def _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_hr, b_hi, FROM_END: tl.constexpr,
+                     STAGES: tl.constexpr = 1):
     """Two-level second pass: the state (b_hr, b_hi) carried through the aggregates of the splits
-    scanned before split i_s (those after it when FROM_END), in scan order."""
+    scanned before split i_s (those after it when FROM_END), in scan order, STAGES loads in flight."""
     n_pre = NSPLIT - 1 - i_s if FROM_END else i_s
-    for jj in range(n_pre):
+    for jj in tl.range(n_pre, num_stages=STAGES):
         j = NSPLIT - 1 - jj if FROM_END else jj
         o_a = (i_b * NSPLIT + j) * 2 * D + o_d * 2
         b_ar, b_ai = _load_pairs(p_agg, o_a, m_d)
@@ -162,12 +164,12 @@ def _program():
 
 @triton.jit
 def _fwd_pass(p_x, p_g, p_o, T, o_d, m_d, o_c, m_c, b_hr, b_hi, s_xt, s_gt, s_ot, BT: tl.constexpr,
-              REVERSE: tl.constexpr):
+              REVERSE: tl.constexpr, STAGES: tl.constexpr):
     """The plain scan over steps [0, T) in [BT, BD] tiles from state (b_hr, b_hi), writing o;
     returns the final state."""
     o_r = tl.arange(0, BT)
     row_out = (o_r == BT - 1)[:, None]
-    for k in range(tl.cdiv(T, BT)):
+    for k in tl.range(tl.cdiv(T, BT), num_stages=STAGES):
         o_t = ((T - 1 - k * BT - o_r) if REVERSE else (k * BT + o_r)).to(tl.int64)
         m_t = (o_t >= 0) & (o_t < T)
         m = m_t[:, None] & m_d[None, :]
@@ -187,27 +189,20 @@ def _fwd_pass(p_x, p_g, p_o, T, o_d, m_d, o_c, m_c, b_hr, b_hi, s_xt, s_gt, s_ot
 
 @triton.jit
 def _hgru_fwd_rows(p_c, p_f, p_h, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin, b_lb, s_ct, s_ft, s_ht,
-                   D, REVERSE: tl.constexpr, SILU: tl.constexpr, AGG: tl.constexpr):
+                   D, REVERSE: tl.constexpr, SILU: tl.constexpr, AGG: tl.constexpr, STAGES: tl.constexpr):
     """The fused forward over steps [lo, hi), one time step per turn, from state (b_hr, b_hi):
-    u = (1 - lam) act(c), h = lam e^{i theta} h + u, h written unless AGG. Each turn loads the next
-    step's c and f before computing its own (one step in flight: the passes are bound by load
-    latency). Returns (product of the lam, final state)."""
+    u = (1 - lam) act(c), h = lam e^{i theta} h + u, h written unless AGG. The loop's software
+    pipeline keeps STAGES steps' c and f in flight (copied into shared memory ahead of use: the
+    passes are bound by load latency). Returns (product of the lam, final state)."""
     S: tl.constexpr = -1 if REVERSE else 1
     t = ((hi - 1) if REVERSE else lo).to(tl.int64)
     p_c += t * s_ct
     p_f += t * s_ft
     p_h += t * s_ht
-    v_c = tl.load(p_c + o_c, mask=m_c, other=0.)
-    v_f = tl.load(p_f + o_d, mask=m_d, other=0.)
     b_lp = tl.full(b_hr.shape, 1., tl.float32)
-    for k in range(hi - lo):
-        more = k + 1 < hi - lo
-        p_c += S * s_ct
-        p_f += S * s_ft
-        n_c = tl.load(p_c + o_c, mask=m_c & more, other=0.)
-        n_f = tl.load(p_f + o_d, mask=m_d & more, other=0.)
-        b_cr, b_ci = _pairs(v_c)
-        b_lam, _ = _lambda(v_f.to(tl.float32), b_lb)
+    for _ in tl.range(hi - lo, num_stages=STAGES):
+        b_cr, b_ci = _pairs(tl.load(p_c + o_c, mask=m_c, other=0.))
+        b_lam, _ = _lambda(tl.load(p_f + o_d, mask=m_d, other=0.).to(tl.float32), b_lb)
         if SILU:
             b_cr *= _sigmoid(b_cr)
             b_ci *= _sigmoid(b_ci)
@@ -218,8 +213,9 @@ def _hgru_fwd_rows(p_c, p_f, p_h, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos,
         else:
             tl.store(p_h + o_d, b_hr.to(p_h.dtype.element_ty), mask=m_d)
             tl.store(p_h + D + o_d, b_hi.to(p_h.dtype.element_ty), mask=m_d)
+        p_c += S * s_ct
+        p_f += S * s_ft
         p_h += S * s_ht
-        v_c, v_f = n_c, n_f
     return b_lp, b_hr, b_hi
 
 
@@ -227,7 +223,7 @@ def _hgru_fwd_rows(p_c, p_f, p_h, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos,
 def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, s_xt, s_gb, s_gt,
                 s_ob, s_ot, L, NSPLIT, s_agg, BT: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr,
                 HAS_H0: tl.constexpr, VARLEN: tl.constexpr, SPLIT: tl.constexpr, AGG: tl.constexpr,
-                FUSED: tl.constexpr, SILU: tl.constexpr):
+                FUSED: tl.constexpr, SILU: tl.constexpr, STAGES: tl.constexpr = 1):
     i_d, i_b, i_s = _program()
     o_d = i_d * BD + tl.arange(0, BD)
     m_d = o_d < D
@@ -252,7 +248,7 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, 
         lo, hi, b_th, b_cos, b_sin, b_lb = _fused_split(p_th, p_lb, o_d, m_d, i_s, L, n)
         if AGG:
             b_lp, b_hr, b_hi = _hgru_fwd_rows(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin,
-                                              b_lb, s_xt, s_gt, s_ot, D, REVERSE, SILU, True)
+                                              b_lb, s_xt, s_gt, s_ot, D, REVERSE, SILU, True, STAGES)
             b_ph = (hi - lo).to(tl.float32) * b_th  # the gates' product: prod(lam) e^{i (hi - lo) theta}
             _store_aggregate(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_lp * tl.cos(b_ph), b_lp * tl.sin(b_ph),
                              b_hr, b_hi)
@@ -260,26 +256,27 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, 
             if HAS_H0:
                 b_hr, b_hi = _load_state(p_h0, o_st, m_d, D, True)
             if SPLIT:
-                b_hr, b_hi = _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_hr, b_hi, REVERSE)
+                b_hr, b_hi = _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_hr, b_hi, REVERSE, STAGES)
             _, b_hr, b_hi = _hgru_fwd_rows(p_x, p_g, p_o, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos, b_sin,
-                                           b_lb, s_xt, s_gt, s_ot, D, REVERSE, SILU, False)
+                                           b_lb, s_xt, s_gt, s_ot, D, REVERSE, SILU, False, STAGES)
             _store_state(p_ht, o_st, m_d & ((lo == 0) if REVERSE else (hi == n)), D, b_hr, b_hi, True)
     else:
         if HAS_H0:
             b_hr, b_hi = _load_state(p_h0, o_st, m_d, D, False)
-        b_hr, b_hi = _fwd_pass(p_x, p_g, p_o, n, o_d, m_d, o_c, m_c, b_hr, b_hi, s_xt, s_gt, s_ot, BT, REVERSE)
+        b_hr, b_hi = _fwd_pass(p_x, p_g, p_o, n, o_d, m_d, o_c, m_c, b_hr, b_hi, s_xt, s_gt, s_ot, BT, REVERSE,
+                               STAGES)
         _store_state(p_ht, o_st, m_d, D, b_hr, b_hi, False)
 
 
 @triton.jit
 def _bwd_pass(p_g, p_o, p_do, p_dx, p_dg, T, o_d, m_d, o_c, m_c, b_cr, b_ci, b_h0r, b_h0i, s_xt, s_gt, s_ot,
-              BT: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr):
+              BT: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr, STAGES: tl.constexpr):
     """The plain scan's adjoint over steps [0, T) in [BT, BD] tiles from state (b_cr, b_ci),
     writing dx, dg; returns the final adjoint state."""
     S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step; the adjoint runs against it
     o_r = tl.arange(0, BT)
     row_out = (o_r == BT - 1)[:, None]
-    for k in range(tl.cdiv(T, BT)):
+    for k in tl.range(tl.cdiv(T, BT), num_stages=STAGES):
         o_t = ((k * BT + o_r) if REVERSE else (T - 1 - k * BT - o_r)).to(tl.int64)
         m_t = (o_t >= 0) & (o_t < T)
         m2 = m_t[:, None] & m_c[None, :]
@@ -308,12 +305,12 @@ def _bwd_pass(p_g, p_o, p_do, p_dx, p_dg, T, o_d, m_d, o_c, m_c, b_cr, b_ci, b_h
 @triton.jit
 def _hgru_bwd_rows(p_c, p_f, p_h, p_dh, p_dc, p_df, n, lo, hi, o_d, m_d, o_c, m_c, b_ar, b_ai, b_h0r, b_h0i, b_cos,
                    b_sin, b_lb, s_ct, s_ft, s_ht, D, REVERSE: tl.constexpr, HAS_H0: tl.constexpr,
-                   SILU: tl.constexpr, AGG: tl.constexpr):
+                   SILU: tl.constexpr, AGG: tl.constexpr, STAGES: tl.constexpr):
     """The fused backward over steps [lo, hi), one step per turn against the forward's direction,
     from the adjoint (b_ar, b_ai): a_t = dh_t + conj(gamma_{t+S}) a_{t+S} (gamma = 1 past the
     sequence), and unless AGG dc, df and the d theta, d lb partial sums. Each step's lam is the next
-    step's gate, carried. Returns (product of the next gates' moduli, adjoint, the last step's gate
-    (re, im), d theta, d lb)."""
+    step's gate, carried; STAGES steps' loads in flight (as in ``_hgru_fwd_rows``). Returns (product
+    of the next gates' moduli, adjoint, the last step's gate (re, im), d theta, d lb)."""
     S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step
     t = (lo if REVERSE else hi - 1).to(tl.int64)
     inside = (t + S >= 0) & (t + S < n)
@@ -330,7 +327,7 @@ def _hgru_bwd_rows(p_c, p_f, p_h, p_dh, p_dc, p_df, n, lo, hi, o_d, m_d, o_c, m_
     p_df += t * s_ft
     p_dh += t * s_ht
     p_h += (t - S) * s_ht  # h_{t - S}, the state the step read
-    for _ in range(hi - lo):
+    for _ in tl.range(hi - lo, num_stages=STAGES):
         b_dr = tl.load(p_dh + o_d, mask=m_d, other=0.).to(tl.float32)
         b_di = tl.load(p_dh + D + o_d, mask=m_d, other=0.).to(tl.float32)
         b_ar, b_ai = b_dr + b_gr * b_ar + b_gi * b_ai, b_di + b_gr * b_ai - b_gi * b_ar
@@ -376,7 +373,7 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
                 p_lb, T, D, s_xb, s_xt, s_gb, s_gt, s_ob, s_ot, L, NSPLIT, s_agg, BT: tl.constexpr,
                 BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr, HAS_DHT: tl.constexpr,
                 VARLEN: tl.constexpr, SPLIT: tl.constexpr, AGG: tl.constexpr, FUSED: tl.constexpr,
-                SILU: tl.constexpr):
+                SILU: tl.constexpr, STAGES: tl.constexpr = 1):
     i_d, i_b, i_s = _program()
     o_d = i_d * BD + tl.arange(0, BD)
     m_d = o_d < D
@@ -407,7 +404,7 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
         if AGG:
             b_lp, b_cr, b_ci, _, _, _, _ = _hgru_bwd_rows(
                 p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c, b_cr, b_ci, b_h0r, b_h0i, b_cos,
-                b_sin, b_lb, s_xt, s_gt, s_ot, D, REVERSE, False, SILU, True)
+                b_sin, b_lb, s_xt, s_gt, s_ot, D, REVERSE, False, SILU, True, STAGES)
             # the conjugate gates' product: prod(lam) e^{-i m theta} over the m steps inside the sequence
             m = hi - lo - ((hi == n) if not REVERSE else (lo == 0)).to(tl.int32)
             b_ph = m.to(tl.float32) * b_th
@@ -417,12 +414,13 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
             if HAS_DHT:
                 b_cr, b_ci = _load_state(p_dht, o_st, m_d, D, True)
             if SPLIT:
-                b_cr, b_ci = _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_cr, b_ci, not REVERSE)
+                b_cr, b_ci = _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_cr, b_ci, not REVERSE,
+                                                STAGES)
             if HAS_H0:
                 b_h0r, b_h0i = _load_state(p_h0, o_st, m_d, D, True)
             _, b_cr, b_ci, b_gr, b_gi, b_dth, b_dlb = _hgru_bwd_rows(
                 p_x, p_g, p_o, p_do, p_dx, p_dg, n, lo, hi, o_d, m_d, o_c, m_c, b_cr, b_ci, b_h0r, b_h0i, b_cos,
-                b_sin, b_lb, s_xt, s_gt, s_ot, D, REVERSE, HAS_H0, SILU, False)
+                b_sin, b_lb, s_xt, s_gt, s_ot, D, REVERSE, HAS_H0, SILU, False, STAGES)
             o_p = (i_b * NSPLIT + i_s) * D + o_d
             tl.store(p_dth + o_p, b_dth, mask=m_d)
             tl.store(p_dlb + o_p, b_dlb, mask=m_d)
@@ -435,7 +433,7 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
         if HAS_H0:
             b_h0r, b_h0i = _load_state(p_h0, o_st, m_d, D, False)
         b_cr, b_ci = _bwd_pass(p_g, p_o, p_do, p_dx, p_dg, n, o_d, m_d, o_c, m_c, b_cr, b_ci, b_h0r, b_h0i, s_xt,
-                               s_gt, s_ot, BT, REVERSE, HAS_H0)
+                               s_gt, s_ot, BT, REVERSE, HAS_H0, STAGES)
         b_gr, b_gi = _load_pairs(p_g, (n - 1 if REVERSE else 0) * s_gt + o_d * 2, m_d)
         b_hr, b_hi = _cmul(b_gr, -b_gi, b_cr, b_ci)
         _store_state(p_dh0, o_st, m_d, D, b_hr, b_hi, False)

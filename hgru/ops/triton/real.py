@@ -58,11 +58,12 @@ def _locate(p_cu, T, D, s_b, s_t, BD: tl.constexpr, VARLEN: tl.constexpr):
 
 
 @triton.jit
-def _fwd_pass(p_x, p_g, p_o, base, n, s_t, o_d, m_d, b_h, BT: tl.constexpr, REVERSE: tl.constexpr):
+def _fwd_pass(p_x, p_g, p_o, base, n, s_t, o_d, m_d, b_h, BT: tl.constexpr, REVERSE: tl.constexpr,
+              STAGES: tl.constexpr):
     """Scan the n steps from state b_h, writing o; returns the final state."""
     o_r = tl.arange(0, BT)
     row_out = (o_r == BT - 1)[:, None]
-    for k in range(tl.cdiv(n, BT)):
+    for k in tl.range(tl.cdiv(n, BT), num_stages=STAGES):
         o_t = (n - 1 - k * BT - o_r) if REVERSE else (k * BT + o_r)
         m = ((o_t >= 0) & (o_t < n))[:, None] & m_d[None, :]
         offs = base + o_t.to(tl.int64)[:, None] * s_t + o_d[None, :]
@@ -77,19 +78,19 @@ def _fwd_pass(p_x, p_g, p_o, base, n, s_t, o_d, m_d, b_h, BT: tl.constexpr, REVE
 
 @triton.jit
 def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_cu, T, D, s_b, s_t, BT: tl.constexpr, BD: tl.constexpr,
-                REVERSE: tl.constexpr, HAS_H0: tl.constexpr, VARLEN: tl.constexpr):
+                REVERSE: tl.constexpr, HAS_H0: tl.constexpr, VARLEN: tl.constexpr, STAGES: tl.constexpr = 1):
     i_b, o_d, m_d, base, n = _locate(p_cu, T, D, s_b, s_t, BD, VARLEN)
     b_h = tl.zeros([BD], dtype=tl.float32)
     if HAS_H0:
         b_h = tl.load(p_h0 + i_b * D + o_d, mask=m_d, other=0.)
-    b_h = _fwd_pass(p_x, p_g, p_o, base, n, s_t, o_d, m_d, b_h, BT, REVERSE)
+    b_h = _fwd_pass(p_x, p_g, p_o, base, n, s_t, o_d, m_d, b_h, BT, REVERSE, STAGES)
     tl.store(p_ht + i_b * D + o_d, b_h, mask=m_d)
 
 
 @triton.jit
 def _bwd_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_cu, T, D, s_b, s_t, BT: tl.constexpr,
                 BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr, HAS_DHT: tl.constexpr,
-                VARLEN: tl.constexpr):
+                VARLEN: tl.constexpr, STAGES: tl.constexpr = 1):
     # The adjoint runs against the forward direction.
     i_b, o_d, m_d, base, n = _locate(p_cu, T, D, s_b, s_t, BD, VARLEN)
     b_c = tl.zeros([BD], dtype=tl.float32)
@@ -101,7 +102,7 @@ def _bwd_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_cu, T, D, s_b,
     S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step
     o_r = tl.arange(0, BT)
     row_out = (o_r == BT - 1)[:, None]
-    for k in range(tl.cdiv(n, BT)):
+    for k in tl.range(tl.cdiv(n, BT), num_stages=STAGES):
         o_t = (k * BT + o_r) if REVERSE else (n - 1 - k * BT - o_r)
         m_t = (o_t >= 0) & (o_t < n)
         m = m_t[:, None] & m_d[None, :]

@@ -17,7 +17,7 @@ INTERPRET = os.environ.get("TRITON_INTERPRET") == "1"
 # The fused HGRU kernels step one row of time per loop turn (BT = 1, required): a one-row step
 # needs no tile scan, no last-row extraction and no layout shuffles (compiled for sm_90: 39
 # instructions per element forward instead of 79 with [4, 128] tiles, 78 instead of 148 backward,
-# a third to a quarter of the registers); their loops keep FUSED_STAGES rows in flight in shared
+# a third to a quarter of the registers); their loops keep LOOP_STAGES rows in flight in shared
 # memory, so 8 (bf16) or 16 (fp32) one-warp programs per SM hide the latency (NOTES.md).
 TILES = {("real", 2): (16, 256, 1, 8), ("real", 4): (16, 128, 1, 16), ("complex", 2): (4, 128, 1, 16),
          ("complex", 4): (4, 64, 1, 16), ("hgru", 2): (1, 128, 1, 8), ("hgru", 4): (1, 64, 1, 16)}
@@ -27,14 +27,12 @@ TILES = {("real", 2): (16, 256, 1, 8), ("real", 4): (16, 128, 1, 16), ("complex"
 # splits for the tile's programs per SM, of at least MIN_SPLIT_LEN steps and at most MAX_SPLITS
 # (each program folds its predecessors' aggregates one by one).
 SPLIT_BELOW_KB = 24
-# Rows of time the fused one-row passes (and their fold of the aggregates) keep in flight, per input
-# element size: the stages of their loops' software pipeline (``tl.range(num_stages=...)``: the
-# next rows' loads are copied into shared memory ahead of use, costing no registers). Measured on
+# Tiles (the fused kernels: rows) of time each program's loop keeps in flight, per (family, input
+# element size): the stages of the loop's software pipeline (``tl.range(num_stages=...)``: the next
+# tiles' loads are copied into shared memory ahead of use, costing no registers). For the plain
+# scans' unsplit loops and the fused one-row passes (and their fold of the aggregates); measured on
 # an H200 with the programs per SM of TILES (NOTES.md, "The fused passes' software pipeline").
-FUSED_STAGES = {2: 8, 4: 6}
-# The same for the plain scans' unsplit tile loops (one program per row and channel block): tiles
-# in flight per (family, input element size), measured on an H200 (NOTES.md, same section).
-SCAN_STAGES = {("real", 2): 2, ("real", 4): 3, ("complex", 2): 3, ("complex", 4): 3}
+LOOP_STAGES = {("real", 2): 2, ("real", 4): 3, ("complex", 2): 3, ("complex", 4): 3, ("hgru", 2): 8, ("hgru", 4): 6}
 LOADED = {"real": 2, "complex": 4, "hgru": 3}  # input values read per (time step, channel)
 MIN_SPLIT_LEN = {"real": 64, "complex": 64, "hgru": 16}
 MAX_SPLITS = 256
@@ -66,17 +64,17 @@ def cdiv(a: int, b: int) -> int:
 
 
 def tile(family: str, dtype: torch.dtype) -> tuple[dict, int, float, int]:
-    """Launch arguments (BT, BD, num_warps) of ``family``'s kernels for inputs of ``dtype``, the
-    programs per SM that time splitting aims at, the KB of input one tile loads and the shortest
-    time split."""
+    """Launch arguments (BT, BD, num_warps, STAGES) of ``family``'s kernels for inputs of ``dtype``,
+    the programs per SM that time splitting aims at, the KB of input one tile loads and the
+    shortest time split."""
     bt, bd, w, per_sm = TILES[family, dtype.itemsize]
     if family == "hgru" and bt != 1:
         raise ValueError(f"the fused HGRU kernels step one time row per turn: their tile needs BT = 1, got {bt}")
     if INTERPRET:
         bt, bd = min(bt, INTERPRET_TILE[0]), INTERPRET_TILE[1]
     kb = bt * bd * dtype.itemsize * LOADED[family] / 1024
-    return (dict(BT=bt, BD=bd, num_warps=w, num_stages=1, STAGES=SCAN_STAGES.get((family, dtype.itemsize), 1)), per_sm,
-            kb, MIN_SPLIT_LEN[family])
+    return (dict(BT=bt, BD=bd, num_warps=w, num_stages=1, STAGES=LOOP_STAGES[family, dtype.itemsize]), per_sm, kb,
+            MIN_SPLIT_LEN[family])
 
 
 @functools.lru_cache(maxsize=None)
@@ -124,7 +122,7 @@ def plan(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, device: t
     split time in two levels."""
     launch = tile(family, dtype)
     n, L = split_plan(n_rows, T, D, launch, device, varlen)
-    return n, L, dict(launch[0], STAGES=FUSED_STAGES[dtype.itemsize])
+    return n, L, launch[0]
 
 
 def launch_chunks(kernel, args: tuple, planes: int, n_split: int, tile: dict, rows: int, T: int, D: int,

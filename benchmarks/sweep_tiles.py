@@ -1,12 +1,15 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
 """Tile x time-split sweep for the Triton kernels: the measurement behind ``common.TILES``,
-``common.CHUNK_TILES`` and ``common.split_plan`` (benchmarks/NOTES.md).
+``common.CHUNK_TILES``, ``common.LOOP_STAGES`` and ``common.split_plan`` (benchmarks/NOTES.md).
 
     python benchmarks/sweep_tiles.py --json runs/sweep.json [--families real complex hgru]
+    python benchmarks/sweep_tiles.py --families hgru --tiles 1,128,1 --stages 4 8 --per-sm 8 16
 
 For each kernel family, dtype and shape, times the forward and the backward launchers (GPU time,
 CUDA-graph replays) and prints each row with its ratio to the bandwidth floor, then the best row
 per (family, dtype, shape). Floors count the tensors each launcher must read and write once.
+``--stages`` and ``--per-sm`` time the unsplit and two-level rows with other loop pipeline stages
+and (two-level) programs per SM than the tables'.
 Plain scans (real, complex): every unsplit tile (one program per row and channel block) and every
 chunk tile (R, NW, BD) of the time split, split as the rule says or, where it would not split,
 forced. Fused HGRU: every tile x two-level split count in SPLITS ("rule" = what ``common.plan``
@@ -17,6 +20,7 @@ backward column of those rows is the two-level backward, which ignores them).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
@@ -86,6 +90,10 @@ def main():
                     help="two-level split counts (hgru) to time instead of SPLITS")
     ap.add_argument("--tiles", nargs="+", help="BT,BD,warps tiles instead of the candidates")
     ap.add_argument("--chunk-tiles", nargs="+", help="R,NW,BD chunk tiles instead of the candidates")
+    ap.add_argument("--stages", nargs="+", type=int, help="loop pipeline stages (common.LOOP_STAGES) to time "
+                    "each unsplit or two-level tile with, instead of the table's")
+    ap.add_argument("--per-sm", nargs="+", type=int, help="programs per SM (common.TILES' last entry) for the "
+                    "two-level split counts, instead of the table's")
     ap.add_argument("--json")
     args = ap.parse_args()
     require_cuda()
@@ -110,7 +118,8 @@ def main():
             key = (family, dtype.itemsize)
             if key not in CANDIDATES:
                 continue
-            default = common.TILES[key]
+            default, default_stages = common.TILES[key], common.LOOP_STAGES[key]
+            stages = args.stages or [default_stages]
             shapes = [tuple(map(int, a.split(","))) for a in args.shapes] if args.shapes else SHAPES[family]
             tiles = [tuple(map(int, a.split(","))) for a in args.tiles] if args.tiles else CANDIDATES[key]
             if args.default_tile:
@@ -125,8 +134,11 @@ def main():
                     common.FORCE_SPLITS = 1
                     for tile in tiles:
                         common.TILES[key] = (*tile, default[3])
-                        timed(dict(name, tile=",".join(map(str, tile)), splits="1"), fwd, bwd, b_fwd, b_bwd)
-                    common.TILES[key] = default
+                        for st in stages:
+                            common.LOOP_STAGES[key] = st
+                            timed(dict(name, tile=",".join(map(str, tile)), stages=st, splits="1"), fwd, bwd, b_fwd,
+                                  b_bwd)
+                    common.TILES[key], common.LOOP_STAGES[key] = default, default_stages
                     common.FORCE_SPLITS = None
                     ruled = common.plan_chunks(family, dtype, *shape, torch.device("cuda"), False)[0] > 1
                     common.FORCE_SPLITS = None if ruled else 3
@@ -145,16 +157,20 @@ def main():
                 chunked_fwd = common.plan_fused_fwd
                 # these rows time the two-level forward
                 common.plan_fused_fwd = lambda *a: (1, None, common.plan("hgru", *a))
-                for tile in tiles:
-                    common.TILES[key] = (*tile, default[3])
+                for tile, st, per_sm in itertools.product(tiles, stages, args.per_sm or [default[3]]):
+                    common.TILES[key] = (*tile, per_sm)
+                    common.LOOP_STAGES[key] = st
                     for ns in args.splits or SPLITS:
                         if ns != "rule" and ns > shape[1] // 16:
                             continue
                         common.FORCE_SPLITS = None if ns == "rule" else ns
                         picked, L = common.plan(family, dtype, *shape, torch.device("cuda"), False)[:2]
-                        timed(dict(name, tile=",".join(map(str, tile)),
-                                   splits=f"{picked} x {L}" + (" (rule)" if ns == "rule" else "")), fwd, bwd, b_fwd, b_bwd)
-                common.TILES[key] = default
+                        row = dict(name, tile=",".join(map(str, tile)), stages=st, splits=f"{picked} x {L}")
+                        row["per SM"] = per_sm
+                        if ns == "rule":
+                            row["splits"] += " (rule)"
+                        timed(row, fwd, bwd, b_fwd, b_bwd)
+                common.TILES[key], common.LOOP_STAGES[key] = default, default_stages
                 common.FORCE_SPLITS = None
                 common.plan_fused_fwd = chunked_fwd
                 default_chunk = common.CHUNK_TILES[key]
@@ -170,7 +186,8 @@ def main():
                           fwd, bwd, b_fwd, b_bwd)
                 common.CHUNK_TILES[key] = default_chunk
                 common.FORCE_CHUNK = None
-    cols = ["family", "dtype", "B,T,D", "tile", "splits", "fwd ms", "fwd ratio", "bwd ms", "bwd ratio"]
+    cols = ["family", "dtype", "B,T,D", "tile", "stages", "per SM", "splits", "fwd ms", "fwd ratio", "bwd ms",
+            "bwd ratio"]
     for k in ("fwd ms", "bwd ms"):
         best = {}
         for r in rows:

@@ -126,7 +126,7 @@ def _store_aggregate(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_pr, b_pi, b_
 
 @triton.jit
 def _fold_aggregates(p_agg, s_agg, i_b, i_s, NSPLIT, D, o_d, m_d, b_hr, b_hi, FROM_END: tl.constexpr,
-                     STAGES: tl.constexpr = 1):
+                     STAGES: tl.constexpr):
     """Two-level second pass: the state (b_hr, b_hi) carried through the aggregates of the splits
     scanned before split i_s (those after it when FROM_END), in scan order, STAGES loads in flight."""
     n_pre = NSPLIT - 1 - i_s if FROM_END else i_s
@@ -223,7 +223,7 @@ def _hgru_fwd_rows(p_c, p_f, p_h, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos,
 def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_agg, p_cu, p_th, p_lb, T, D, s_xb, s_xt, s_gb, s_gt,
                 s_ob, s_ot, L, NSPLIT, s_agg, BT: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr,
                 HAS_H0: tl.constexpr, VARLEN: tl.constexpr, SPLIT: tl.constexpr, AGG: tl.constexpr,
-                FUSED: tl.constexpr, SILU: tl.constexpr, STAGES: tl.constexpr = 1):
+                FUSED: tl.constexpr, SILU: tl.constexpr, STAGES: tl.constexpr):
     i_d, i_b, i_s = _program()
     o_d = i_d * BD + tl.arange(0, BD)
     m_d = o_d < D
@@ -373,7 +373,7 @@ def _bwd_kernel(p_x, p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_dth, p_dl
                 p_lb, T, D, s_xb, s_xt, s_gb, s_gt, s_ob, s_ot, L, NSPLIT, s_agg, BT: tl.constexpr,
                 BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr, HAS_DHT: tl.constexpr,
                 VARLEN: tl.constexpr, SPLIT: tl.constexpr, AGG: tl.constexpr, FUSED: tl.constexpr,
-                SILU: tl.constexpr, STAGES: tl.constexpr = 1):
+                SILU: tl.constexpr, STAGES: tl.constexpr):
     i_d, i_b, i_s = _program()
     o_d = i_d * BD + tl.arange(0, BD)
     m_d = o_d < D

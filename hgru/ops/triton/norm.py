@@ -138,5 +138,5 @@ def norm_gate_bwd(h, g, w, b, stats, dz, silu: bool):
     dw = torch.empty(P, N, device=h.device, dtype=torch.float32)
     db = torch.empty_like(dw)
     _norm_bwd_kernel[(P,)](h2, g2, w, b, stats, dz2, dh, dg, dw, db, M, N, HAS_W=w is not None,
-                           HAS_B=b is not None, SILU=silu, STAGES=BWD_STAGES.get(h.element_size(), 1), **blk)
+                           HAS_B=b is not None, SILU=silu, STAGES=BWD_STAGES[h.element_size()], **blk)
     return dh.view(h.shape), dg.view(g.shape), dw.sum(0), db.sum(0)

@@ -78,7 +78,7 @@ def _fwd_pass(p_x, p_g, p_o, base, n, s_t, o_d, m_d, b_h, BT: tl.constexpr, REVE
 
 @triton.jit
 def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_cu, T, D, s_b, s_t, BT: tl.constexpr, BD: tl.constexpr,
-                REVERSE: tl.constexpr, HAS_H0: tl.constexpr, VARLEN: tl.constexpr, STAGES: tl.constexpr = 1):
+                REVERSE: tl.constexpr, HAS_H0: tl.constexpr, VARLEN: tl.constexpr, STAGES: tl.constexpr):
     i_b, o_d, m_d, base, n = _locate(p_cu, T, D, s_b, s_t, BD, VARLEN)
     b_h = tl.zeros([BD], dtype=tl.float32)
     if HAS_H0:
@@ -90,7 +90,7 @@ def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_cu, T, D, s_b, s_t, BT: tl.constexp
 @triton.jit
 def _bwd_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_cu, T, D, s_b, s_t, BT: tl.constexpr,
                 BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr, HAS_DHT: tl.constexpr,
-                VARLEN: tl.constexpr, STAGES: tl.constexpr = 1):
+                VARLEN: tl.constexpr, STAGES: tl.constexpr):
     # The adjoint runs against the forward direction.
     i_b, o_d, m_d, base, n = _locate(p_cu, T, D, s_b, s_t, BD, VARLEN)
     b_c = tl.zeros([BD], dtype=tl.float32)

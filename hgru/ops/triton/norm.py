@@ -14,13 +14,16 @@ import triton.language as tl
 from . import common
 
 # Measured on an H200 (NOTES.md, "The output gating", "The norm-gate backward's reductions"):
-# blocks of ELEMENTS elements (rows x padded channels; per direction and input element size),
-# PER_THREAD of them per thread forward and backward (this sets the warps), PROGRAMS_PER_SM
-# backward programs, each summing its rows' weight and bias gradients in a block-shaped
-# accumulator, with BWD_STAGES (per input element size) blocks' loads in flight: its loop's
+# blocks of ELEMENTS elements (rows x padded channels), PER_THREAD of them per thread forward and
+# backward (this sets the warps), PROGRAMS_PER_SM backward programs, each summing its rows'
+# weight and bias gradients, with BWD_STAGES (per input element size) blocks' loads in flight: its loop's
 # software pipeline copies the next blocks' h, g and dz into shared memory ahead of use (NOTES.md,
 # "The fused passes' software pipeline": 3 stages 8% faster in bf16, fp32 fastest without).
-ELEMENTS = {("fwd", 2): 4096, ("fwd", 4): 4096, ("bwd", 2): 2048, ("bwd", 4): 4096}
+# 2-byte rows of at most SHORT_ROW channels take backward blocks of SHORT_ELEMENTS with
+# block-shaped gradient accumulators (much faster there; slower for bf16 rows of 2048 channels,
+# and for fp32 rows of 384).
+ELEMENTS = 4096
+SHORT_ROW, SHORT_ELEMENTS = 1024, 2048
 PER_THREAD = {"fwd": 32, "bwd": 16}
 PROGRAMS_PER_SM = 2
 BWD_STAGES = {2: 3, 4: 1}
@@ -71,17 +74,18 @@ def _add2(a1, b1, a2, b2):
 @triton.jit
 def _norm_bwd_kernel(p_h, p_g, p_w, p_b, p_st, p_dz, p_dh, p_dg, p_dw, p_db, M, N, BM: tl.constexpr,
                      BN: tl.constexpr, HAS_W: tl.constexpr, HAS_B: tl.constexpr, SILU: tl.constexpr,
-                     STAGES: tl.constexpr):
+                     STAGES: tl.constexpr, ROW_SUMS: tl.constexpr):
     """Each program takes row blocks pid, pid + P, ...; writes its sums of the weight and bias
-    gradients over them to row pid of p_dw, p_db [P, N]. The sums build up in [BM, BN]
-    accumulators, reduced over rows once at the end (reduced per block, the rows' cross-warp
+    gradients over them to row pid of p_dw, p_db [P, N]. With ROW_SUMS the sums build up in
+    [BM, BN] accumulators, reduced over rows once at the end (reduced per block, the cross-warp
     reductions held bf16 rows of 1024 channels at 2.7x the floor: NOTES.md)."""
     pid, P = tl.program_id(0), tl.num_programs(0)
     o_n = tl.arange(0, BN)
     m_n = o_n < N
     b_w, b_b = _affine(p_w, p_b, o_n, m_n, HAS_W, HAS_B)
-    b_dw = tl.zeros([BM, BN], tl.float32)
-    b_db = tl.zeros([BM, BN], tl.float32)
+    S: tl.constexpr = BM if ROW_SUMS else 1
+    b_dw = tl.zeros([S, BN], tl.float32)
+    b_db = tl.zeros([S, BN], tl.float32)
     for blk in tl.range(pid, tl.cdiv(M, BM), P, num_stages=STAGES):
         o_m = (blk * BM + tl.arange(0, BM)).to(tl.int64)
         m = (o_m < M)[:, None] & m_n[None, :]
@@ -93,8 +97,12 @@ def _norm_bwd_kernel(p_h, p_g, p_w, p_b, p_st, p_dz, p_dh, p_dg, p_dw, p_db, M, 
         b_dz = tl.load(p_dz + offs, mask=m, other=0.).to(tl.float32)
         b_dy = b_dz * b_a
         tl.store(p_dg + offs, (b_dz * (b_x * b_w[None, :] + b_b[None, :]) * b_da).to(p_dg.dtype.element_ty), mask=m)
-        b_dw += b_dy * b_x
-        b_db += b_dy
+        if ROW_SUMS:
+            b_dw += b_dy * b_x
+            b_db += b_dy
+        else:
+            b_dw += tl.sum(b_dy * b_x, 0, keep_dims=True)
+            b_db += tl.sum(b_dy, 0, keep_dims=True)
         b_dx = b_dy * b_w[None, :]
         c1, c2 = tl.reduce((b_dx * b_x, b_dx), 1, _add2)  # both row sums in one reduction
         b_dh = (b_dx - b_x * (c1 / N)[:, None] - (c2 / N)[:, None]) * rstd[:, None]
@@ -103,14 +111,14 @@ def _norm_bwd_kernel(p_h, p_g, p_w, p_b, p_st, p_dz, p_dh, p_dg, p_dw, p_db, M, 
     tl.store(p_db + pid * N + o_n, tl.sum(b_db, 0), mask=m_n)
 
 
-def _block(N: int, way: str, size: int) -> dict:
-    """[BM, BN] block of about ELEMENTS[way, size] elements (BN the channels padded to a power of
-    two) for inputs of ``size``-byte elements, with PER_THREAD[way] elements per thread."""
+def _block(N: int, way: str, short: bool = False) -> dict:
+    """[BM, BN] block of about ELEMENTS elements (SHORT_ELEMENTS if ``short``; BN the channels
+    padded to a power of two), with PER_THREAD[way] elements per thread."""
     if N > MAX_N:
         raise ValueError(f"the Triton norm_gate kernel takes rows of at most {MAX_N} channels, got {N}; "
                          "pass backend='torch'")
     BN = 1 << (N - 1).bit_length()
-    BM = max(1, ELEMENTS[way, size] // BN)
+    BM = max(1, (SHORT_ELEMENTS if short else ELEMENTS) // BN)
     if common.INTERPRET:
         BM = min(BM, 4)
     return dict(BM=BM, BN=BN, num_warps=max(1, min(16, BM * BN // (32 * PER_THREAD[way]))))
@@ -127,7 +135,7 @@ def norm_gate_fwd(h, g, w, b, eps: float, silu: bool, out_dtype: torch.dtype):
     M, N = h2.shape
     z = torch.empty(M, N, device=h.device, dtype=out_dtype)
     stats = torch.empty(2, M, device=h.device, dtype=torch.float32)
-    blk = _block(N, "fwd", h2.element_size())
+    blk = _block(N, "fwd")
     _norm_fwd_kernel[(common.cdiv(M, blk["BM"]),)](h2, g2, w, b, z, stats, M, N, eps, HAS_W=w is not None,
                                                     HAS_B=b is not None, SILU=silu, **blk)
     return z.view(h.shape), stats
@@ -138,12 +146,14 @@ def norm_gate_bwd(h, g, w, b, stats, dz, silu: bool):
     h2, g2 = _rows(h, g)
     dz2 = dz.reshape(h2.shape).contiguous()
     M, N = h2.shape
-    blk = _block(N, "bwd", h2.element_size())
+    short = h2.element_size() == 2 and N <= SHORT_ROW
+    blk = _block(N, "bwd", short)
     n_blocks = common.cdiv(M, blk["BM"])
     P = min(n_blocks, 4 if h.device.type != "cuda" else PROGRAMS_PER_SM * common._sm_count(h.device.index))
     dh, dg = torch.empty_like(h2), torch.empty_like(g2)
     dw = torch.empty(P, N, device=h.device, dtype=torch.float32)
     db = torch.empty_like(dw)
     _norm_bwd_kernel[(P,)](h2, g2, w, b, stats, dz2, dh, dg, dw, db, M, N, HAS_W=w is not None,
-                           HAS_B=b is not None, SILU=silu, STAGES=BWD_STAGES[h.element_size()], **blk)
+                           HAS_B=b is not None, SILU=silu, STAGES=BWD_STAGES[h.element_size()],
+                           ROW_SUMS=short, **blk)
     return dh.view(h.shape), dg.view(g.shape), dw.sum(0), db.sum(0)

@@ -16,12 +16,12 @@ from . import common
 # Measured on an H200 (NOTES.md, "The output gating", "The norm-gate backward's reductions"):
 # blocks of ELEMENTS elements (rows x padded channels), PER_THREAD of them per thread forward and
 # backward (this sets the warps), PROGRAMS_PER_SM backward programs, each summing its rows'
-# weight and bias gradients, with BWD_STAGES (per input element size) blocks' loads in flight: its loop's
-# software pipeline copies the next blocks' h, g and dz into shared memory ahead of use (NOTES.md,
-# "The fused passes' software pipeline": 3 stages 8% faster in bf16, fp32 fastest without).
-# 2-byte rows of at most SHORT_ROW channels take backward blocks of SHORT_ELEMENTS with
-# block-shaped gradient accumulators (much faster there; slower for bf16 rows of 2048 channels,
-# and for fp32 rows of 384).
+# weight and bias gradients, with BWD_STAGES (per input element size) blocks' loads in flight:
+# its loop's software pipeline copies the next blocks' h, g and dz into shared memory ahead of use
+# (NOTES.md, "The fused passes' software pipeline": 3 stages 8% faster in bf16, fp32 fastest
+# without). 2-byte rows of at most SHORT_ROW channels take backward blocks of SHORT_ELEMENTS and
+# sum the gradients in block-shaped accumulators (2-3x faster there; slower for bf16 rows of 2048
+# channels and for fp32 rows of 384).
 ELEMENTS = 4096
 SHORT_ROW, SHORT_ELEMENTS = 1024, 2048
 PER_THREAD = {"fwd": 32, "bwd": 16}

@@ -50,7 +50,9 @@ TARGETS = [("real", "bf16", (8, 4096, 2048)), ("real", "bf16", (4, 16384, 1024))
            ("complex", "bf16", (8, 4096, 1024)), ("hgru", "bf16", (8, 4096, 1024)),
            ("hgru", "fp32", (8, 4096, 1024)), ("hgru", "bf16", (1, 65536, 256)),  # the forward in look-back chunks
            ("composed", "bf16", (8, 4096, 1024)), ("norm_gate", "bf16", (8, 4096, 2048)),
-           ("norm_gate", "fp32", (8, 4096, 2048)), ("norm_composed", "bf16", (8, 4096, 2048))]
+           ("norm_gate", "fp32", (8, 4096, 2048)), ("norm_composed", "bf16", (8, 4096, 2048)),
+           ("norm_gate", "bf16", (16, 4096, 1024)),  # the LM's rows (d = 512)
+           ("norm_gate", "bf16", (64, 1024, 384))]  # HGRN-T's (d = 192)
 DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}
 
 

@@ -14,18 +14,18 @@ import triton.language as tl
 from . import common
 
 # Measured on an H200 (NOTES.md, "The output gating", "The norm-gate backward's reductions"):
-# blocks of ELEMENTS elements (rows x padded channels), PER_THREAD of them per thread forward and
-# backward (this sets the warps), PROGRAMS_PER_SM backward programs, each summing its rows'
-# weight and bias gradients, with BWD_STAGES (per input element size) blocks' loads in flight:
-# its loop's software pipeline copies the next blocks' h, g and dz into shared memory ahead of use
-# (NOTES.md, "The fused passes' software pipeline": 3 stages 8% faster in bf16, fp32 fastest
-# without). 2-byte rows of at most SHORT_ROW channels take backward blocks of SHORT_ELEMENTS and
-# sum the gradients in block-shaped accumulators (2-3x faster there; slower for bf16 rows of 2048
-# channels and for fp32 rows of 384).
-ELEMENTS = 4096
-SHORT_ROW, SHORT_ELEMENTS = 1024, 2048
-PER_THREAD = {"fwd": 32, "bwd": 16}
-PROGRAMS_PER_SM = 2
+# BLOCKS gives (elements per block, elements per thread) by (kind, input element size): a block
+# is rows x channels padded to a power of two, the elements per thread set the warps. "short" is
+# the backward of 2-byte rows of at most SHORT_ROW channels, which sums the weight and bias
+# gradients in block-shaped accumulators (2-3x faster there; slower for bf16 rows of 2048 channels
+# and fp32 rows of 384). The backward runs PROGRAMS_PER_SM programs per SM, each summing its rows'
+# gradients, with BWD_STAGES (per input element size) blocks' loads in flight: its loop's software
+# pipeline copies the next blocks' h, g and dz into shared memory ahead of use (NOTES.md, "The
+# fused passes' software pipeline": 3 stages 8% faster in bf16, fp32 fastest without).
+BLOCKS = {("fwd", 2): (4096, 32), ("fwd", 4): (2048, 16), ("bwd", 2): (4096, 16), ("bwd", 4): (4096, 16),
+          ("short", 2): (2048, 16)}
+SHORT_ROW = 1024
+PROGRAMS_PER_SM = {"bwd": 2, "short": 3}
 BWD_STAGES = {2: 3, 4: 1}
 MAX_N = 16384
 
@@ -111,17 +111,18 @@ def _norm_bwd_kernel(p_h, p_g, p_w, p_b, p_st, p_dz, p_dh, p_dg, p_dw, p_db, M, 
     tl.store(p_db + pid * N + o_n, tl.sum(b_db, 0), mask=m_n)
 
 
-def _block(N: int, way: str, short: bool = False) -> dict:
-    """[BM, BN] block of about ELEMENTS elements (SHORT_ELEMENTS if ``short``; BN the channels
-    padded to a power of two), with PER_THREAD[way] elements per thread."""
+def _block(N: int, kind: str, size: int) -> dict:
+    """[BM, BN] block (BN the channels padded to a power of two) and warps of ``kind`` ("fwd",
+    "bwd", "short") for inputs of ``size``-byte elements, from BLOCKS."""
     if N > MAX_N:
         raise ValueError(f"the Triton norm_gate kernel takes rows of at most {MAX_N} channels, got {N}; "
                          "pass backend='torch'")
+    elements, per_thread = BLOCKS[kind, size]
     BN = 1 << (N - 1).bit_length()
-    BM = max(1, (SHORT_ELEMENTS if short else ELEMENTS) // BN)
+    BM = max(1, elements // BN)
     if common.INTERPRET:
         BM = min(BM, 4)
-    return dict(BM=BM, BN=BN, num_warps=max(1, min(16, BM * BN // (32 * PER_THREAD[way]))))
+    return dict(BM=BM, BN=BN, num_warps=max(1, min(16, BM * BN // (32 * per_thread))))
 
 
 def _rows(h, g):
@@ -135,7 +136,7 @@ def norm_gate_fwd(h, g, w, b, eps: float, silu: bool, out_dtype: torch.dtype):
     M, N = h2.shape
     z = torch.empty(M, N, device=h.device, dtype=out_dtype)
     stats = torch.empty(2, M, device=h.device, dtype=torch.float32)
-    blk = _block(N, "fwd")
+    blk = _block(N, "fwd", h2.element_size())
     _norm_fwd_kernel[(common.cdiv(M, blk["BM"]),)](h2, g2, w, b, z, stats, M, N, eps, HAS_W=w is not None,
                                                     HAS_B=b is not None, SILU=silu, **blk)
     return z.view(h.shape), stats
@@ -146,14 +147,14 @@ def norm_gate_bwd(h, g, w, b, stats, dz, silu: bool):
     h2, g2 = _rows(h, g)
     dz2 = dz.reshape(h2.shape).contiguous()
     M, N = h2.shape
-    short = h2.element_size() == 2 and N <= SHORT_ROW
-    blk = _block(N, "bwd", short)
+    kind = "short" if h2.element_size() == 2 and N <= SHORT_ROW else "bwd"
+    blk = _block(N, kind, h2.element_size())
     n_blocks = common.cdiv(M, blk["BM"])
-    P = min(n_blocks, 4 if h.device.type != "cuda" else PROGRAMS_PER_SM * common._sm_count(h.device.index))
+    P = min(n_blocks, 4 if h.device.type != "cuda" else PROGRAMS_PER_SM[kind] * common._sm_count(h.device.index))
     dh, dg = torch.empty_like(h2), torch.empty_like(g2)
     dw = torch.empty(P, N, device=h.device, dtype=torch.float32)
     db = torch.empty_like(dw)
     _norm_bwd_kernel[(P,)](h2, g2, w, b, stats, dz2, dh, dg, dw, db, M, N, HAS_W=w is not None,
                            HAS_B=b is not None, SILU=silu, STAGES=BWD_STAGES[h.element_size()],
-                           ROW_SUMS=short, **blk)
+                           ROW_SUMS=kind == "short", **blk)
     return dh.view(h.shape), dg.view(g.shape), dw.sum(0), db.sum(0)

@@ -40,6 +40,8 @@ CASES = [  # shape, h dtype, g dtype, out dtype (None: promoted), affine, act
     pytest.param((63, 500), torch.bfloat16, torch.bfloat16, None, True, "silu", id="T63-N500-bf16"),
     pytest.param((1, 1, 7), torch.float16, torch.float16, None, True, "silu", id="T1-N7-fp16"),
     pytest.param((3, 5, 2048), torch.float32, torch.float32, None, True, "silu", id="B3-T5-N2048-fp32"),
+    # 2-byte rows above norm.SHORT_ROW: the backward's per-block gradient sums (shorter rows: block-shaped ones)
+    pytest.param((3, 1100), torch.bfloat16, torch.bfloat16, None, True, "silu", id="T3-N1100-bf16"),
     pytest.param((4, 24), torch.float32, torch.float32, None, False, "identity", id="T4-N24-noaffine-identity"),
     pytest.param((9, 2, 48), torch.float32, torch.bfloat16, torch.bfloat16, True, "silu", id="h-fp32-g-bf16-out-bf16"),
     pytest.param((9, 2, 48), torch.bfloat16, torch.bfloat16, torch.float32, True, "silu", id="bf16-out-fp32"),

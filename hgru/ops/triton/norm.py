@@ -147,14 +147,15 @@ def norm_gate_bwd(h, g, w, b, stats, dz, silu: bool):
     h2, g2 = _rows(h, g)
     dz2 = dz.reshape(h2.shape).contiguous()
     M, N = h2.shape
-    kind = "short" if h2.element_size() == 2 and N <= SHORT_ROW else "bwd"
-    blk = _block(N, kind, h2.element_size())
+    size = h2.element_size()
+    kind = "short" if size == 2 and N <= SHORT_ROW else "bwd"
+    blk = _block(N, kind, size)
     n_blocks = common.cdiv(M, blk["BM"])
     P = min(n_blocks, 4 if h.device.type != "cuda" else PROGRAMS_PER_SM[kind] * common._sm_count(h.device.index))
     dh, dg = torch.empty_like(h2), torch.empty_like(g2)
     dw = torch.empty(P, N, device=h.device, dtype=torch.float32)
     db = torch.empty_like(dw)
     _norm_bwd_kernel[(P,)](h2, g2, w, b, stats, dz2, dh, dg, dw, db, M, N, HAS_W=w is not None,
-                           HAS_B=b is not None, SILU=silu, STAGES=BWD_STAGES[h.element_size()],
+                           HAS_B=b is not None, SILU=silu, STAGES=BWD_STAGES[size],
                            ROW_SUMS=kind == "short", **blk)
     return dh.view(h.shape), dg.view(g.shape), dw.sum(0), db.sum(0)

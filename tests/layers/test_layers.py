@@ -260,3 +260,26 @@ def test_autocast_casts_the_input_once(name):
     with torch.autocast("cpu", dtype=torch.bfloat16), CountCasts():
         y = layer(x_in, 0.5)
     assert y.dtype == torch.bfloat16 and CountCasts.casts == 1
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_layer_norm_module_is_nn_layer_norm(backend):
+    """hgru.LayerNorm: nn.LayerNorm's parameters and state dict, its result and gradients in
+    float32; under autocast, the result in the autocast dtype."""
+    torch.manual_seed(0)
+    ours, ref = hgru.LayerNorm(D, backend=backend).to(DEVICE), torch.nn.LayerNorm(D).to(DEVICE)
+    with torch.no_grad():
+        ref.weight.normal_()
+        ref.bias.normal_()
+    ours.load_state_dict(ref.state_dict(), strict=True)
+    x = (3 * torch.randn(2, 5, D) + 1).to(DEVICE).requires_grad_()
+    grads = []
+    for m in (ours, ref):
+        y = m(x)
+        grads.append([y, *torch.autograd.grad((y * y.detach().cos()).sum(), (x, m.weight, m.bias))])
+    for name, a, b in zip(["y", "dx", "dweight", "dbias"], *grads):
+        assert rel(a, b) < 1e-5, name
+    with torch.autocast(DEVICE, dtype=torch.bfloat16):
+        assert ours(x).dtype == torch.bfloat16
+    with pytest.raises(ValueError, match="shape"):
+        ours(x[..., :-1])

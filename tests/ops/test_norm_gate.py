@@ -1,6 +1,7 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
-"""norm_gate (LayerNorm(h) * act(g)): the Triton kernels and the PyTorch path against the float64
-reference, output and the gradients of h, g, weight and bias, on awkward sizes.
+"""norm_gate (LayerNorm(h) * act(g)) and layer_norm (the same kernels without the gate): the Triton
+kernels and the PyTorch path against the float64 reference, output and the gradients of h, g,
+weight and bias, on awkward sizes.
 
 Tolerances (relative L2 error against float64) as for the scans: float32 2e-6, float16 3e-3,
 bfloat16 2e-2 (the output and dh, dg are rounded to their dtype).
@@ -9,7 +10,9 @@ import pytest
 import torch
 from cases import rel
 
-from hgru.ops import naive, norm_gate
+import torch.nn.functional as F
+
+from hgru.ops import layer_norm, naive, norm_gate
 
 DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
 TOL = {torch.float32: 2e-6, torch.float16: 3e-3, torch.bfloat16: 2e-2}
@@ -67,6 +70,38 @@ def test_norm_gate(backend, shape, h_dtype, g_dtype, out_dtype, affine, act):
     assert not bad, f"errors above {tol:g}: {bad} (all: {errors})"
 
 
+LN_CASES = [  # shape, x dtype, out dtype (None: x's), affine
+    pytest.param((2, 63, 100), torch.float32, None, True, id="B2-T63-N100-fp32"),
+    pytest.param((63, 500), torch.bfloat16, None, True, id="T63-N500-bf16"),
+    pytest.param((5, 192), torch.float32, torch.bfloat16, True, id="T5-N192-fp32-out-bf16"),
+    pytest.param((1, 1, 7), torch.float16, None, True, id="T1-N7-fp16"),
+    pytest.param((3, 1100), torch.bfloat16, torch.float32, True, id="T3-N1100-bf16-out-fp32"),
+    pytest.param((4, 24), torch.float32, None, False, id="T4-N24-noaffine"),
+]
+
+
+@pytest.mark.parametrize("backend", ["triton", "torch"])
+@pytest.mark.parametrize("shape,dtype,out_dtype,affine", LN_CASES)
+def test_layer_norm(backend, shape, dtype, out_dtype, affine):
+    x, _, w, b = inputs(shape, dtype, dtype, affine)
+
+    def grads(ins, be, out):
+        ins = [None if t is None else t.detach().clone().requires_grad_() for t in ins]
+        y = layer_norm(*ins, out_dtype=out, backend=be)
+        dy = torch.randn(y.shape, generator=torch.Generator().manual_seed(1)).to(y)
+        return [y, *torch.autograd.grad(y, [t for t in ins if t is not None], dy)]
+
+    got = grads([x, w, b], backend, out_dtype)
+    wide = [None if t is None else t.double() for t in (x, w, b)]
+    want = grads(wide, "torch", torch.float64)
+    assert rel(want[0], F.layer_norm(*wide[:1], shape[-1:], *wide[1:])) < 1e-12
+    assert got[0].dtype == (out_dtype or dtype) and got[0].shape == shape and got[1].dtype == dtype
+    tol = TOL[torch.bfloat16 if torch.bfloat16 in (dtype, got[0].dtype) else dtype]
+    errors = {n: rel(a, c) for n, a, c in zip(["y", "dx", "dweight", "dbias"], got, want)}
+    bad = {k: v for k, v in errors.items() if not v < tol}
+    assert not bad, f"errors above {tol:g}: {bad} (all: {errors})"
+
+
 def test_norm_gate_equals_layer_norm_times_silu():
     """The op is exactly the composition it replaces in the layers (float32, the PyTorch modules)."""
     ln = torch.nn.LayerNorm(40).to(DEVICE)
@@ -105,6 +140,17 @@ h, g = torch.randn(3, 8), torch.randn(3, 8)
     pytest.param(lambda: norm_gate(h, g.double(), backend="triton"), TypeError, "float64", id="triton-g-float64"),
 ])
 def test_norm_gate_bad_input(call, err, match):
+    with pytest.raises(err, match=match):
+        call()
+
+
+@pytest.mark.parametrize("call,err,match", [
+    pytest.param(lambda: layer_norm(h, torch.ones(7)), ValueError, r"shape \(8,\)", id="weight-shape"),
+    pytest.param(lambda: layer_norm(h.long()), TypeError, "x must have dtype", id="integer-input"),
+    pytest.param(lambda: layer_norm(torch.tensor(1.0)), ValueError, "channel dimension", id="0-d"),
+    pytest.param(lambda: layer_norm(h.double(), backend="triton"), TypeError, "float64", id="triton-float64"),
+])
+def test_layer_norm_bad_input(call, err, match):
     with pytest.raises(err, match=match):
         call()
 

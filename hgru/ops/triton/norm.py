@@ -1,6 +1,7 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
 """LayerNorm times an activated gate, ``z = LN(h) * act(g)``, forward and backward in one pass
-each (rows of ``N`` channels; float32 arithmetic whatever the input and output dtypes).
+each (rows of ``N`` channels; float32 arithmetic whatever the input and output dtypes); without a
+gate (``g`` None), the LayerNorm alone.
 
 The forward reads h and g and writes z and each row's mean and 1 / std; the backward reads h, g,
 dz and those, writes dh and dg and per-program partial sums of the weight and bias gradients.
@@ -48,7 +49,7 @@ def _affine(p_w, p_b, o_n, m_n, HAS_W: tl.constexpr, HAS_B: tl.constexpr):
 
 @triton.jit
 def _norm_fwd_kernel(p_h, p_g, p_w, p_b, p_z, p_st, M, N, eps, BM: tl.constexpr, BN: tl.constexpr,
-                     HAS_W: tl.constexpr, HAS_B: tl.constexpr, SILU: tl.constexpr):
+                     HAS_G: tl.constexpr, HAS_W: tl.constexpr, HAS_B: tl.constexpr, SILU: tl.constexpr):
     o_m = (tl.program_id(0) * BM + tl.arange(0, BM)).to(tl.int64)
     o_n = tl.arange(0, BN)
     m_n = o_n < N
@@ -61,9 +62,10 @@ def _norm_fwd_kernel(p_h, p_g, p_w, p_b, p_z, p_st, M, N, eps, BM: tl.constexpr,
     rstd = tl.rsqrt(tl.sum(b_c * b_c, 1) / N + eps)
     tl.store(p_st + o_m, mean, mask=o_m < M)
     tl.store(p_st + M + o_m, rstd, mask=o_m < M)
-    b_x = b_c * rstd[:, None]
-    b_a, _ = _act(tl.load(p_g + offs, mask=m, other=0.).to(tl.float32), SILU)
-    tl.store(p_z + offs, ((b_x * b_w[None, :] + b_b[None, :]) * b_a).to(p_z.dtype.element_ty), mask=m)
+    b_z = b_c * rstd[:, None] * b_w[None, :] + b_b[None, :]
+    if HAS_G:
+        b_z *= _act(tl.load(p_g + offs, mask=m, other=0.).to(tl.float32), SILU)[0]
+    tl.store(p_z + offs, b_z.to(p_z.dtype.element_ty), mask=m)
 
 
 @triton.jit
@@ -73,8 +75,8 @@ def _add2(a1, b1, a2, b2):
 
 @triton.jit
 def _norm_bwd_kernel(p_h, p_g, p_w, p_b, p_st, p_dz, p_dh, p_dg, p_dw, p_db, M, N, BM: tl.constexpr,
-                     BN: tl.constexpr, HAS_W: tl.constexpr, HAS_B: tl.constexpr, SILU: tl.constexpr,
-                     STAGES: tl.constexpr, ROW_SUMS: tl.constexpr):
+                     BN: tl.constexpr, HAS_G: tl.constexpr, HAS_W: tl.constexpr, HAS_B: tl.constexpr,
+                     SILU: tl.constexpr, STAGES: tl.constexpr, ROW_SUMS: tl.constexpr):
     """Each program takes row blocks pid, pid + P, ...; writes its sums of the weight and bias
     gradients over them to row pid of p_dw, p_db [P, N]. With ROW_SUMS the sums build up in
     [BM, BN] accumulators, reduced over rows once at the end (reduced per block, the cross-warp
@@ -93,10 +95,11 @@ def _norm_bwd_kernel(p_h, p_g, p_w, p_b, p_st, p_dz, p_dh, p_dg, p_dw, p_db, M, 
         mean = tl.load(p_st + o_m, mask=o_m < M, other=0.)
         rstd = tl.load(p_st + M + o_m, mask=o_m < M, other=0.)
         b_x = tl.where(m, tl.load(p_h + offs, mask=m, other=0.).to(tl.float32) - mean[:, None], 0.) * rstd[:, None]
-        b_a, b_da = _act(tl.load(p_g + offs, mask=m, other=0.).to(tl.float32), SILU)
-        b_dz = tl.load(p_dz + offs, mask=m, other=0.).to(tl.float32)
-        b_dy = b_dz * b_a
-        tl.store(p_dg + offs, (b_dz * (b_x * b_w[None, :] + b_b[None, :]) * b_da).to(p_dg.dtype.element_ty), mask=m)
+        b_dy = tl.load(p_dz + offs, mask=m, other=0.).to(tl.float32)
+        if HAS_G:
+            b_a, b_da = _act(tl.load(p_g + offs, mask=m, other=0.).to(tl.float32), SILU)
+            tl.store(p_dg + offs, (b_dy * (b_x * b_w[None, :] + b_b[None, :]) * b_da).to(p_dg.dtype.element_ty), mask=m)
+            b_dy *= b_a
         if ROW_SUMS:
             b_dw += b_dy * b_x
             b_db += b_dy
@@ -127,23 +130,24 @@ def _block(N: int, kind: str, size: int) -> dict:
 
 def _rows(h, g):
     N = h.shape[-1]
-    return h.reshape(-1, N).contiguous(), g.reshape(-1, N).contiguous()
+    return h.reshape(-1, N).contiguous(), None if g is None else g.reshape(-1, N).contiguous()
 
 
 def norm_gate_fwd(h, g, w, b, eps: float, silu: bool, out_dtype: torch.dtype):
-    """h, g [..., N] -> z [..., N] in ``out_dtype``, and the rows' (mean, 1 / std) [2, rows] float32."""
+    """h, g [..., N] (g may be None) -> z [..., N] in ``out_dtype``, and the rows' (mean, 1 / std)
+    [2, rows] float32."""
     h2, g2 = _rows(h, g)
     M, N = h2.shape
     z = torch.empty(M, N, device=h.device, dtype=out_dtype)
     stats = torch.empty(2, M, device=h.device, dtype=torch.float32)
     blk = _block(N, "fwd", h2.element_size())
-    _norm_fwd_kernel[(common.cdiv(M, blk["BM"]),)](h2, g2, w, b, z, stats, M, N, eps, HAS_W=w is not None,
-                                                    HAS_B=b is not None, SILU=silu, **blk)
+    _norm_fwd_kernel[(common.cdiv(M, blk["BM"]),)](h2, g2, w, b, z, stats, M, N, eps, HAS_G=g is not None,
+                                                    HAS_W=w is not None, HAS_B=b is not None, SILU=silu, **blk)
     return z.view(h.shape), stats
 
 
 def norm_gate_bwd(h, g, w, b, stats, dz, silu: bool):
-    """Returns dh like h, dg like g, dw [N] and db [N] float32."""
+    """Returns dh like h, dg like g (an empty tensor when g is None), dw [N] and db [N] float32."""
     h2, g2 = _rows(h, g)
     dz2 = dz.reshape(h2.shape).contiguous()
     M, N = h2.shape
@@ -152,10 +156,12 @@ def norm_gate_bwd(h, g, w, b, stats, dz, silu: bool):
     blk = _block(N, kind, size)
     n_blocks = common.cdiv(M, blk["BM"])
     P = min(n_blocks, 4 if h.device.type != "cuda" else PROGRAMS_PER_SM[kind] * common._sm_count(h.device.index))
-    dh, dg = torch.empty_like(h2), torch.empty_like(g2)
-    dw = torch.empty(P, N, device=h.device, dtype=torch.float32)
-    db = torch.empty_like(dw)
-    _norm_bwd_kernel[(P,)](h2, g2, w, b, stats, dz2, dh, dg, dw, db, M, N, HAS_W=w is not None,
-                           HAS_B=b is not None, SILU=silu, STAGES=BWD_STAGES[size],
+    dh = torch.empty_like(h2)
+    dg = h.new_empty(0) if g is None else torch.empty_like(g2)
+    dwb = torch.empty(2, P, N, device=h.device, dtype=torch.float32)  # the programs' partial sums
+    dw, db = dwb
+    _norm_bwd_kernel[(P,)](h2, g2, w, b, stats, dz2, dh, dg, dw, db, M, N, HAS_G=g is not None,
+                           HAS_W=w is not None, HAS_B=b is not None, SILU=silu, STAGES=BWD_STAGES[size],
                            ROW_SUMS=kind == "short", **blk)
-    return dh.view(h.shape), dg.view(g.shape), dw.sum(0), db.sum(0)
+    dw, db = dwb.sum(1)  # one launch for both
+    return dh.view(h.shape), dg if g is None else dg.view(g.shape), dw, db

@@ -5,8 +5,8 @@ For the HGRN models' pre-norms, on an H200 (BENCHMARKS.md, image models): PyTorc
 under autocast writes float32 that the next matmul casts again, and its weight and bias gradients
 took 0.27 ms for (65536, 192) rows; with this module the HGRN-T training step's GPU time fell from
 42.9 to 30.2 ms (the step captured in a CUDA graph). Run eagerly that step is bound by the host's
-Python, and each of these norms costs two Triton launches where PyTorch's costs C++ ones: eager
-steps measured 5-12% slower there, so the models keep ``nn.LayerNorm`` until they train in graphs.
+Python, and each of these norms costs Triton launches where PyTorch's costs C++ ones: eager steps
+measured 5-12% slower there. So the image model uses it with ``--cuda-graphs`` only.
 """
 from __future__ import annotations
 

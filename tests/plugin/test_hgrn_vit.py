@@ -106,3 +106,56 @@ def test_augmentation_pipeline_and_repeated_augmentation(tmp_path):
             seen += b["id"].tolist()
     counts = torch.bincount(torch.tensor(seen), minlength=80)
     assert counts.max() == 3 and (counts == 3).sum() >= 20  # each selected image three times, across ranks
+
+
+def _graph_pair(device):
+    from fairseq_plugin.models.graphs import GraphedNet
+    torch.manual_seed(0)
+    net = Hgrn1dVit(16, 4, 3, 5, 32, 2, hgru_norm=True).to(device)
+    ref = Hgrn1dVit(16, 4, 3, 5, 32, 2).to(device)
+    ref.load_state_dict(net.state_dict())  # hgru's LayerNorm keeps nn.LayerNorm's state dict
+    return GraphedNet(net), net, ref
+
+
+def test_graphed_net_runs_eagerly_where_no_graph_fits():
+    """On CPU tensors, in evaluation and without gradients the wrapper is the network itself."""
+    graphed, net, ref = _graph_pair("cpu")
+    img = torch.randn(3, 3, 16, 16)
+    assert torch.allclose(graphed(img), ref(img), atol=1e-5)
+    net.eval()
+    with torch.no_grad():
+        graphed(img)
+    assert graphed.key is None
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA graphs need a GPU")
+@pytest.mark.parametrize("amp", [False, True], ids=["fp32", "bf16-autocast"])
+def test_graphed_training_steps_match_eager(amp):
+    """Three SGD steps of two accumulated micro-batches each through the replayed graphs give the
+    eager network's losses and gradients (torch's make_graphed_callables would return the second
+    micro-batch's gradient twice: pytorch/pytorch#181723); a batch of another shape runs eagerly."""
+    graphed, net, ref = _graph_pair("cuda")
+    opts = [torch.optim.SGD(m.parameters(), lr=0.1) for m in (net, ref)]
+    gen = torch.Generator(device="cuda").manual_seed(1)
+    tol = 2e-2 if amp else 1e-4
+    for step in range(3):
+        for micro in range(2):
+            img = torch.randn(6, 3, 16, 16, device="cuda", generator=gen)
+            y = torch.randint(0, 5, (6,), device="cuda", generator=gen)
+            losses = []
+            for f in (graphed, ref):
+                with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
+                    loss = torch.nn.functional.cross_entropy(f(img), y)
+                loss.backward()
+                losses.append(loss.item())
+            assert abs(losses[0] - losses[1]) < tol * abs(losses[1]), (step, micro, losses)
+        for (name, p), q in zip(net.named_parameters(), ref.parameters()):
+            err = ((p.grad - q.grad).norm() / q.grad.norm().clamp_min(1e-12)).item()
+            assert err < tol, (step, name, err)
+        for opt in opts:
+            opt.step()
+            opt.zero_grad(set_to_none=True)
+    assert graphed.key is not None
+    odd = torch.randn(5, 3, 16, 16, device="cuda")  # another batch shape: eager
+    with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
+        assert torch.allclose(graphed(odd).float(), ref(odd).float(), atol=tol, rtol=tol)

@@ -22,21 +22,21 @@ from torch import nn
 
 
 class _Graphs:
-    """The forward and backward graphs of ``forward(net, x)`` for inputs like ``x``."""
+    """The forward and backward graphs of ``net(x)`` for inputs like ``x``."""
 
-    def __init__(self, net, forward, x, warmup=3):
+    def __init__(self, net, x, warmup=3):
         self.params = tuple(p for p in net.parameters() if p.requires_grad)
         self.x = x.detach().clone()
         side = torch.cuda.Stream()
         side.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(side):  # warm up (kernel compilation, allocator) off the capture
             for _ in range(warmup):
-                out = forward(net, self.x)
+                out = net(self.x)
                 torch.autograd.grad(out, self.params, torch.ones_like(out), allow_unused=True)
         torch.cuda.current_stream().wait_stream(side)
         self.fwd, self.bwd = torch.cuda.CUDAGraph(), torch.cuda.CUDAGraph()
         with torch.cuda.graph(self.fwd):
-            self.out = forward(net, self.x)
+            self.out = net(self.x)
         self.dout = torch.empty_like(self.out)
         with torch.cuda.graph(self.bwd, pool=self.fwd.pool()):
             self.grads = torch.autograd.grad(self.out, self.params, self.dout, allow_unused=True)
@@ -79,7 +79,7 @@ class GraphedNet:
                   f"{x.dtype}" + (f", autocast {amp_dtype}" if amp else ""), flush=True)
             # autocast must not cache casts across the capture (they would be freed when it exits)
             with torch.autocast("cuda", dtype=amp_dtype, enabled=amp, cache_enabled=False):
-                self.graphs = _Graphs(self.net, type(self.net).__call__, x)
+                self.graphs = _Graphs(self.net, x)
         if fits and key == self.key:
             return _Replay.apply(self.graphs, x, *self.graphs.params)
         return self.net(x)

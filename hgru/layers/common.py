@@ -52,14 +52,20 @@ def check_input(x: torch.Tensor, embed_dim: int, ndim: int, layout: str) -> None
         raise ValueError(f"the input is empty (shape {tuple(x.shape)}); every size must be >= 1")
 
 
+def autocast_dtype(x: torch.Tensor) -> torch.dtype:
+    """The dtype autocast computes ``x``'s matmuls in: the autocast dtype when autocast is on for
+    its device (it leaves float64 alone), else ``x``'s."""
+    dev = x.device.type
+    if torch.is_autocast_enabled(dev) and x.dtype != torch.float64:
+        return torch.get_autocast_dtype(dev)
+    return x.dtype
+
+
 def autocast_input(x: torch.Tensor) -> torch.Tensor:
     """``x`` in the autocast dtype when autocast is on for its device, else ``x``: cast once for a
     layer's three projections, each of which would otherwise cast it again (and, backward, cast
     its gradient back before autograd sums the three)."""
-    dev = x.device.type
-    if torch.is_autocast_enabled(dev) and x.dtype != torch.float64:  # autocast leaves float64 alone
-        return x.to(torch.get_autocast_dtype(dev))
-    return x
+    return x.to(autocast_dtype(x))
 
 
 def gated_out(layer: nn.Module, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:

@@ -153,13 +153,13 @@ def _run(name, h, g, weight, bias, eps, silu, out_dtype, backend):
     """Checks shared by norm_gate and layer_norm (g None), then the Triton op or the composed one."""
     if h.dim() == 0:
         raise ValueError(f"{name} must have a channel dimension [..., N], got a 0-d tensor")
-    checks.check_nonempty(h.shape, f"{name}")
+    checks.check_nonempty(h.shape, name)
     N = h.shape[-1]
-    for name, p in (("weight", weight), ("bias", bias)):
+    for pname, p in (("weight", weight), ("bias", bias)):
         if p is not None:
-            checks.check_float(name, p)
+            checks.check_float(pname, p)
             if p.shape != (N,) or p.device != h.device:
-                raise ValueError(f"{name} must have shape ({N},) on {h.device}, got {tuple(p.shape)} on {p.device}")
+                raise ValueError(f"{pname} must have shape ({N},) on {h.device}, got {tuple(p.shape)} on {p.device}")
     if not eps > 0:
         raise ValueError(f"eps must be positive, got {eps}")
     # the backend for h and g (one device): float64 in either is refused on Triton

@@ -5,6 +5,7 @@
 #   bash script_alm.sh                       # WikiText-103, GPT-2 BPE, hgrn_lm_base, all visible GPUs
 #   GPUS=2 MAX_UPDATE=50000 bash script_alm.sh
 #   DATASET=demo bash script_alm.sh          # offline: shipped Wikipedia corpus, tiny model, CPU, minutes
+#   CUDA_GRAPHS=1 bash script_alm.sh         # each step's decoder replayed from CUDA graphs (HGRN only)
 #
 # Every setting below is a variable with a default. The update holds 128 sequences x 512 tokens
 # whatever GPUS is (UPDATE_FREQ = 128 / 8 / GPUS, as the official script). GPUS=0 trains on the
@@ -29,6 +30,7 @@ WARMUP=${WARMUP:-$([ $demo = 1 ] && echo 50 || echo 8000)}
 WEIGHT_DECAY=${WEIGHT_DECAY:-$([ $demo = 1 ] && echo 0.01 || echo 0.2)}
 DROPOUT=${DROPOUT:-0.1}
 PRECISION=${PRECISION:-fp32}                                        # fp32 (paper) | fp16 | amp
+CUDA_GRAPHS=${CUDA_GRAPHS:-0}                                       # 1: --cuda-graphs (hgrn_lm archs, DEVICE=cuda)
 SEED=${SEED:-1}
 SAVE_DIR=${SAVE_DIR:-checkpoints/lm-$DATASET-$VOCAB-$ARCH}
 LOG_INTERVAL=${LOG_INTERVAL:-$([ $demo = 1 ] && echo 25 || echo 100)}
@@ -50,6 +52,11 @@ if [ "$GPUS" = auto ]; then GPUS=$([ "$DEVICE" = cuda ] && echo "$visible" || ec
 if [ "$DEVICE" = cuda ] && [ "$GPUS" -gt "$visible" ]; then
   die "GPUS=$GPUS but $visible CUDA GPU(s) are visible; set GPUS<=$visible, or GPUS=0 for the CPU"
 fi
+graphs=()
+case "$CUDA_GRAPHS" in 0) ;; 1)
+  [ "$DEVICE" = cuda ] || die "CUDA_GRAPHS=1 needs DEVICE=cuda (got $DEVICE)"
+  case "$ARCH" in hgrn_lm*) graphs=(--cuda-graphs);; *) die "CUDA_GRAPHS=1 is an option of the hgrn_lm archs, not $ARCH";; esac;;
+  *) die "CUDA_GRAPHS must be 0 or 1, got $CUDA_GRAPHS";; esac
 per_step=$(( MAX_TOKENS / TOKENS_PER_SAMPLE ))
 [ $(( SEQS_PER_UPDATE % (per_step * GPUS) )) = 0 ] || die "SEQS_PER_UPDATE=$SEQS_PER_UPDATE is not a multiple of $per_step sequences x GPUS=$GPUS"
 UPDATE_FREQ=${UPDATE_FREQ:-$(( SEQS_PER_UPDATE / per_step / GPUS ))}
@@ -69,6 +76,7 @@ train_args=("$DATA_BIN" --user-dir fairseq_plugin --task language_modeling --arc
   --max-update "$MAX_UPDATE" --seed "$SEED" --save-dir "$SAVE_DIR" --no-epoch-checkpoints
   --log-format json --log-interval "$LOG_INTERVAL" "${prec[@]}")
 [ "$DEVICE" = cpu ] && train_args+=(--cpu)
+train_args+=("${graphs[@]}")
 # shellcheck disable=SC2206
 train_args+=($EXTRA_ARGS)
 say "fairseq-train ${train_args[*]}"

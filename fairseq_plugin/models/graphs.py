@@ -17,15 +17,18 @@ autograd receives the buffers still held by the graph, so it copies them.
 """
 from __future__ import annotations
 
+from typing import Callable, Optional
+
 import torch
 from torch import nn
 
 
 class _Graphs:
-    """The forward and backward graphs of ``net(x)`` for inputs like ``x``."""
+    """The forward and backward graphs of ``net(x)`` for inputs like ``x``: the gradients of
+    ``params`` (None for those ``net`` does not use)."""
 
-    def __init__(self, net, x, warmup=3):
-        self.params = tuple(p for p in net.parameters() if p.requires_grad)
+    def __init__(self, net, params, x, warmup=3):
+        self.params = params
         self.x = x.detach().clone()
         side = torch.cuda.Stream()
         side.wait_stream(torch.cuda.current_stream())
@@ -60,26 +63,33 @@ class _Replay(torch.autograd.Function):
 
 
 class GraphedNet:
-    """``net``'s training calls through CUDA graphs, for one input signature (the first seen)."""
+    """``net``'s training calls through CUDA graphs, for one input signature (the first seen).
 
-    def __init__(self, net: nn.Module):
-        self.net, self.key, self.graphs = net, None, None
+    ``net`` is a module, or a function of one tensor computed by ``module`` (whose parameters get
+    the gradients and whose ``training`` flag says whether a call is a training call)."""
+
+    def __init__(self, net: Callable[[torch.Tensor], torch.Tensor], module: Optional[nn.Module] = None):
+        self.net, self.module, self.key, self.graphs = net, (net if module is None else module), None, None
 
     def _signature(self, x):
         dev = x.device.type
         return tuple(x.shape), x.dtype, torch.is_autocast_enabled(dev), torch.get_autocast_dtype(dev)
 
+    def fits(self, x: torch.Tensor) -> bool:
+        """Whether ``self(x)`` replays the graphs (capturing them on the first training call)."""
+        training = x.is_cuda and self.module.training and torch.is_grad_enabled() and not x.requires_grad
+        return training and (self.key is None or self._signature(x) == self.key)
+
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        fits = x.is_cuda and self.net.training and torch.is_grad_enabled() and not x.requires_grad
-        key = self._signature(x) if fits else None
-        if fits and self.key is None:
-            self.key = key
-            _, _, amp, amp_dtype = key
+        if not self.fits(x):
+            return self.net(x)
+        if self.key is None:
+            self.key = self._signature(x)
+            _, _, amp, amp_dtype = self.key
             print(f"[cuda graphs] capturing the network's forward and backward for inputs {tuple(x.shape)} "
                   f"{x.dtype}" + (f", autocast {amp_dtype}" if amp else ""), flush=True)
             # autocast must not cache casts across the capture (they would be freed when it exits)
             with torch.autocast("cuda", dtype=amp_dtype, enabled=amp, cache_enabled=False):
-                self.graphs = _Graphs(self.net, x)
-        if fits and key == self.key:
-            return _Replay.apply(self.graphs, x, *self.graphs.params)
-        return self.net(x)
+                params = tuple(p for p in self.module.parameters() if p.requires_grad)
+                self.graphs = _Graphs(self.net, params, x)
+        return _Replay.apply(self.graphs, x, *self.graphs.params)

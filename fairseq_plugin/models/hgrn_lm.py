@@ -27,6 +27,7 @@ from torch import Tensor, nn
 from hgru import GLU, Hgru1d, layer_lower_bounds
 
 from .common import fill_architecture
+from .graphs import GraphedNet
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,9 @@ class HgrnLMConfig(FairseqDataclass):
         default=None, metadata={"help": "tie the output projection to the input embedding (always, as officially)"})
     no_scale_embedding: bool = field(default=False, metadata={"help": "do not scale embeddings by sqrt(d)"})
     kernel_backend: str = field(default="auto", metadata={"help": "hgru scan backend: auto, triton or torch"})
+    cuda_graphs: bool = field(default=False, metadata={
+        "help": "replay CUDA graphs of the decoder's forward and backward (embedding to final LayerNorm) in "
+                "training, for one batch shape; other shapes, evaluation and generation run eagerly"})
     max_target_positions: Optional[int] = II("task.tokens_per_sample")
 
 
@@ -103,11 +107,19 @@ class HgrnDecoder(FairseqIncrementalDecoder):
             self.output_projection.weight = self.embed_tokens.weight
         else:
             nn.init.normal_(self.output_projection.weight, mean=0, std=d**-0.5)
+        # the features' forward and backward from CUDA graphs; the output projection stays eager
+        self.graphed = GraphedNet(self._features, self) if cfg.cuda_graphs else None
 
     def forward(self, prev_output_tokens, encoder_out=None, incremental_state=None, features_only=False,
                 src_lengths=None, return_all_hiddens=False, **kwargs):
-        x, extra = self.extract_features(prev_output_tokens, incremental_state=incremental_state)
+        if self.graphed is not None and incremental_state is None and self.graphed.fits(prev_output_tokens):
+            x, extra = self.graphed(prev_output_tokens), {"attn": [None], "inner_states": None}
+        else:
+            x, extra = self.extract_features(prev_output_tokens, incremental_state=incremental_state)
         return (x if features_only else self.output_layer(x)), extra
+
+    def _features(self, tokens):
+        return self.extract_features(tokens)[0]
 
     def extract_features(self, prev_output_tokens, encoder_out=None, incremental_state=None, **kwargs):
         """(B, T) tokens -> (B, T, d) features. With ``incremental_state``, only the tokens not

@@ -102,6 +102,9 @@ def test_clear_errors(tmp_path):
     out = subprocess.run(["bash", "script_alm.sh"], env={**os.environ, **SMALL, "DEVICE": "cuda", "GPUS": "4"},
                          capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert out.returncode != 0 and "CUDA GPU(s) are visible" in out.stderr
+    out = subprocess.run(["bash", "script_alm.sh"], env={**os.environ, **SMALL, "CUDA_GRAPHS": "1"},
+                         capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert out.returncode != 0 and "CUDA_GRAPHS=1 needs DEVICE=cuda" in out.stderr
     out = subprocess.run([sys.executable, "scripts/prepare_lm_data.py", "--dataset", "demo", "--vocab", "bpe",
                           "--data-dir", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert out.returncode != 0 and "no GPT-2 BPE files" in out.stderr

@@ -100,3 +100,66 @@ def test_command_line_keeps_embeddings_tied(flag, tmp_path):
     model = HgrnLanguageModel.build_model(args, _Task(50260))
     assert model.decoder.output_projection.weight is model.decoder.embed_tokens.weight
     assert 45.5e6 < sum(p.numel() for p in model.parameters()) < 46.5e6
+
+
+def _graph_pair(device):
+    torch.manual_seed(0)
+    graphed = build("hgrn_lm_tiny", n_words=60, decoder_embed_dim=32, dropout=0.0, cuda_graphs=True).to(device)
+    ref = build("hgrn_lm_tiny", n_words=60, decoder_embed_dim=32, dropout=0.0).to(device)
+    ref.load_state_dict(graphed.state_dict())
+    return graphed, ref
+
+
+def _loss(model, tokens):
+    logits = model(tokens[:, :-1])[0]
+    return torch.nn.functional.cross_entropy(logits.float().flatten(0, 1), tokens[:, 1:].flatten())
+
+
+def _inner_states(model, tokens):
+    return len(model(tokens)[1]["inner_states"])
+
+
+def test_cuda_graphs_option_runs_eagerly_where_no_graph_fits():
+    """On CPU tensors --cuda-graphs changes nothing."""
+    graphed, ref = _graph_pair("cpu")
+    tokens = torch.randint(4, 64, (3, 17))
+    assert torch.allclose(_loss(graphed, tokens), _loss(ref, tokens), atol=1e-6)
+    assert graphed.decoder.graphed.key is None
+    assert _inner_states(graphed, tokens) == 3  # the eager path keeps fairseq's inner states
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA graphs need a GPU")
+@pytest.mark.parametrize("amp", [False, True], ids=["fp32", "bf16-autocast"])
+def test_cuda_graphs_training_steps_match_eager(amp):
+    """Three SGD steps of two accumulated micro-batches with the decoder's features replayed from
+    CUDA graphs give the eager model's losses and every gradient (the tied embedding gets its
+    gradient from the graphs' embedding lookup and the eager output projection); another batch
+    shape and evaluation run eagerly."""
+    graphed, ref = _graph_pair("cuda")
+    opts = [torch.optim.SGD(m.parameters(), lr=0.5) for m in (graphed, ref)]
+    gen = torch.Generator(device="cuda").manual_seed(1)
+    tol = 2e-2 if amp else 1e-4
+    for step in range(3):
+        for micro in range(2):
+            tokens = torch.randint(4, 64, (4, 33), device="cuda", generator=gen)
+            losses = []
+            for m in (graphed, ref):
+                with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
+                    loss = _loss(m, tokens)
+                loss.backward()
+                losses.append(loss.item())
+            assert abs(losses[0] - losses[1]) < tol * abs(losses[1]), (step, micro, losses)
+        for (name, p), q in zip(graphed.named_parameters(), ref.parameters()):
+            err = ((p.grad - q.grad).norm() / q.grad.norm().clamp_min(1e-12)).item()
+            assert err < tol, (step, name, err)
+        for opt in opts:
+            opt.step()
+            opt.zero_grad(set_to_none=True)
+    assert graphed.decoder.graphed.key is not None
+    odd = torch.randint(4, 64, (3, 20), device="cuda")  # another shape: eager
+    with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
+        assert abs(_loss(graphed, odd).item() - _loss(ref, odd).item()) < tol * 10
+        assert _inner_states(graphed, odd) == 3
+    graphed.eval()
+    with torch.no_grad():
+        assert _inner_states(graphed, tokens[:, :-1]) == 3

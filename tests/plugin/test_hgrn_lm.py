@@ -102,6 +102,17 @@ def test_command_line_keeps_embeddings_tied(flag, tmp_path):
     assert 45.5e6 < sum(p.numel() for p in model.parameters()) < 46.5e6
 
 
+def test_command_line_cuda_graphs_flag(tmp_path):
+    """--cuda-graphs (what CUDA_GRAPHS=1 bash script_alm.sh passes) reaches the decoder through fairseq's parser."""
+    from fairseq import options
+    base = [str(tmp_path), "--user-dir", os.path.join(ROOT, "fairseq_plugin"), "--task", "language_modeling",
+            "--arch", "hgrn_lm_tiny"]
+    for flag, on in (([], False), (["--cuda-graphs"], True)):
+        args = options.parse_args_and_arch(options.get_training_parser(), base + flag)
+        model = HgrnLanguageModel.build_model(args, _Task(60))
+        assert (model.decoder.graphed is not None) == on
+
+
 def _graph_pair(device):
     torch.manual_seed(0)
     graphed = build("hgrn_lm_tiny", n_words=60, decoder_embed_dim=32, dropout=0.0, cuda_graphs=True).to(device)

@@ -81,8 +81,10 @@ class GraphedNet:
         return training and (self.key is None or self._signature(x) == self.key)
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        if not self.fits(x):
-            return self.net(x)
+        return self.replay(x) if self.fits(x) else self.net(x)
+
+    def replay(self, x: torch.Tensor) -> torch.Tensor:
+        """``net(x)`` from the graphs, capturing them first on the first call; for ``x`` that ``fits``."""
         if self.key is None:
             self.key = self._signature(x)
             _, _, amp, amp_dtype = self.key

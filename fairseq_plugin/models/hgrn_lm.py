@@ -113,7 +113,7 @@ class HgrnDecoder(FairseqIncrementalDecoder):
     def forward(self, prev_output_tokens, encoder_out=None, incremental_state=None, features_only=False,
                 src_lengths=None, return_all_hiddens=False, **kwargs):
         if self.graphed is not None and incremental_state is None and self.graphed.fits(prev_output_tokens):
-            x, extra = self.graphed(prev_output_tokens), {"attn": [None], "inner_states": None}
+            x, extra = self.graphed.replay(prev_output_tokens), {"attn": [None], "inner_states": None}
         else:
             x, extra = self.extract_features(prev_output_tokens, incremental_state=incremental_state)
         return (x if features_only else self.output_layer(x)), extra

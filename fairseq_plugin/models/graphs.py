@@ -23,26 +23,49 @@ import torch
 from torch import nn
 
 
-class _Graphs:
-    """The forward and backward graphs of ``net(x)`` for inputs like ``x``: the gradients of
-    ``params`` (None for those ``net`` does not use)."""
+class _Call(nn.Module):
+    """``net`` as a module owning ``module``, for ``torch.func.functional_call``."""
 
-    def __init__(self, net, params, x, warmup=3):
-        self.params = params
+    def __init__(self, net, module):
+        super().__init__()
+        self.module = module
+        object.__setattr__(self, "net", net)  # a function (or ``module`` itself), not a submodule
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class _Graphs:
+    """The forward and backward graphs of ``net(x)`` for inputs like ``x``: the gradients of the
+    parameters of ``module`` that require them (``params``; None for those ``net`` does not use).
+
+    The graphs are recorded with each parameter replaced by a leaf sharing its storage (the replays
+    read the values the optimizer writes in place), so the capture never touches the parameters'
+    own gradient accumulators: those belong to the stream they were made on, and DDP keeps them
+    alive (made on the default stream, which a capture must not wait on)."""
+
+    def __init__(self, net, module, x, warmup=3):
+        named = [(n, p) for n, p in module.named_parameters() if p.requires_grad]
+        self.params = tuple(p for _, p in named)
+        alias = {"module." + n: p.detach().requires_grad_() for n, p in named}
+        leaves, call = tuple(alias.values()), _Call(net, module)
+        run = lambda inp: torch.func.functional_call(call, alias, (inp,))  # noqa: E731
         self.x = x.detach().clone()
         side = torch.cuda.Stream()
         side.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(side):  # warm up (kernel compilation, allocator) off the capture
             for _ in range(warmup):
-                out = net(self.x)
-                torch.autograd.grad(out, self.params, torch.ones_like(out), allow_unused=True)
+                out = run(self.x)
+                torch.autograd.grad(out, leaves, torch.ones_like(out), allow_unused=True)
+        del out  # its graph holds the leaves' accumulators, made on the side stream
         torch.cuda.current_stream().wait_stream(side)
         self.fwd, self.bwd = torch.cuda.CUDAGraph(), torch.cuda.CUDAGraph()
         with torch.cuda.graph(self.fwd):
-            self.out = net(self.x)
+            self.out = run(self.x)
         self.dout = torch.empty_like(self.out)
         with torch.cuda.graph(self.bwd, pool=self.fwd.pool()):
-            self.grads = torch.autograd.grad(self.out, self.params, self.dout, allow_unused=True)
+            self.grads = torch.autograd.grad(self.out, leaves, self.dout, allow_unused=True)
+        self.out = self.out.detach()
 
 
 class _Replay(torch.autograd.Function):
@@ -92,6 +115,5 @@ class GraphedNet:
                   f"{x.dtype}" + (f", autocast {amp_dtype}" if amp else ""), flush=True)
             # autocast must not cache casts across the capture (they would be freed when it exits)
             with torch.autocast("cuda", dtype=amp_dtype, enabled=amp, cache_enabled=False):
-                params = tuple(p for p in self.module.parameters() if p.requires_grad)
-                self.graphs = _Graphs(self.net, params, x)
+                self.graphs = _Graphs(self.net, self.module, x)
         return _Replay.apply(self.graphs, x, *self.graphs.params)

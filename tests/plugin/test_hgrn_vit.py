@@ -128,13 +128,9 @@ def test_graphed_net_runs_eagerly_where_no_graph_fits():
     assert graphed.key is None
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA graphs need a GPU")
-@pytest.mark.parametrize("amp", [False, True], ids=["fp32", "bf16-autocast"])
-def test_graphed_training_steps_match_eager(amp):
-    """Three SGD steps of two accumulated micro-batches each through the replayed graphs give the
-    eager network's losses and gradients (torch's make_graphed_callables would return the second
-    micro-batch's gradient twice: pytorch/pytorch#181723); a batch of another shape runs eagerly."""
-    graphed, net, ref = _graph_pair("cuda")
+def _train_against_eager(graphed, net, ref, amp):
+    """Three SGD steps of two accumulated micro-batches each: ``graphed`` (a callable training
+    ``net``) against the eager ``ref``, losses and every gradient compared."""
     opts = [torch.optim.SGD(m.parameters(), lr=0.1) for m in (net, ref)]
     gen = torch.Generator(device="cuda").manual_seed(1)
     tol = 2e-2 if amp else 1e-4
@@ -155,7 +151,37 @@ def test_graphed_training_steps_match_eager(amp):
         for opt in opts:
             opt.step()
             opt.zero_grad(set_to_none=True)
+    return tol
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA graphs need a GPU")
+@pytest.mark.parametrize("amp", [False, True], ids=["fp32", "bf16-autocast"])
+def test_graphed_training_steps_match_eager(amp):
+    """Replayed graphs give the eager network's losses and gradients over accumulated micro-batches
+    (torch's make_graphed_callables would return the second micro-batch's gradient twice:
+    pytorch/pytorch#181723); a batch of another shape runs eagerly."""
+    graphed, net, ref = _graph_pair("cuda")
+    tol = _train_against_eager(graphed, net, ref, amp)
     assert graphed.key is not None
     odd = torch.randn(5, 3, 16, 16, device="cuda")  # another batch shape: eager
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
         assert torch.allclose(graphed(odd).float(), ref(odd).float(), atol=tol, rtol=tol)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA graphs need a GPU")
+def test_graphed_training_steps_under_ddp(tmp_path):
+    """The model as fairseq trains it on several GPUs: inside DistributedDataParallel (one process
+    here), whose reducer holds every parameter's gradient accumulator, made on the default stream, from
+    its construction on. The capture must not feed those (pytest.ini turns PyTorch's stream-mismatch
+    warning into an error), and the gradients must still reach DDP's hooks."""
+    import torch.distributed as dist
+    from fairseq_plugin.models.hgrn_vit import HgrnViTModel
+    dist.init_process_group("nccl", init_method=f"file://{tmp_path}/rendezvous", rank=0, world_size=1)
+    try:
+        _, net, ref = _graph_pair("cuda")
+        model = HgrnViTModel(net, cuda_graphs=True)
+        ddp = torch.nn.parallel.DistributedDataParallel(model, device_ids=[torch.cuda.current_device()])
+        _train_against_eager(ddp, net, ref, amp=True)
+        assert model.graphed.key is not None
+    finally:
+        dist.destroy_process_group()

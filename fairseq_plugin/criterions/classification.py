@@ -15,6 +15,12 @@ class ClassificationCriterionConfig(FairseqDataclass):
     """No options: label smoothing and mixup are the task's (they shape the targets)."""
 
 
+def _percent(correct, total) -> float:
+    """100 correct / total to 3 decimals; the counts are Python numbers in one process and tensors once
+    fairseq has summed them across processes."""
+    return round(100 * float(correct) / max(float(total), 1), 3)
+
+
 @register_criterion("classification", dataclass=ClassificationCriterionConfig)
 class ClassificationCriterion(FairseqCriterion):
     def forward(self, model, sample, reduce=True):
@@ -40,8 +46,8 @@ class ClassificationCriterion(FairseqCriterion):
         for k in (1, 5):
             metrics.log_scalar(f"_correct{k}", sum(log.get(f"correct{k}", 0) for log in logging_outputs))
             metrics.log_scalar(f"_total{k}", n)
-        metrics.log_derived("acc1", lambda m: round(100 * m["_correct1"].sum / max(m["_total1"].sum, 1), 3))
-        metrics.log_derived("acc5", lambda m: round(100 * m["_correct5"].sum / max(m["_total5"].sum, 1), 3))
+        metrics.log_derived("acc1", lambda m: _percent(m["_correct1"].sum, m["_total1"].sum))
+        metrics.log_derived("acc5", lambda m: _percent(m["_correct5"].sum, m["_total5"].sum))
 
     @staticmethod
     def logging_outputs_can_be_summed():

@@ -108,6 +108,23 @@ def test_augmentation_pipeline_and_repeated_augmentation(tmp_path):
     assert counts.max() == 3 and (counts == 3).sum() >= 20  # each selected image three times, across ranks
 
 
+@pytest.mark.parametrize("summed", [False, True], ids=["one-process", "all-reduced"])
+def test_accuracy_from_logging_outputs(summed):
+    """Top-1 / top-5 from the criterion's logging outputs: Python numbers in one process; tensors
+    after fairseq sums them across processes (its fast stat sync), which once broke every run on
+    several GPUs at the first log line."""
+    from fairseq.logging import metrics
+    from fairseq_plugin.criterions.classification import ClassificationCriterion
+    logs = [{"loss": torch.tensor(8.0), "sample_size": 8, "correct1": 5, "correct5": 7},
+            {"loss": torch.tensor(4.0), "sample_size": 4, "correct1": 1, "correct5": 4}]
+    if summed:
+        logs = [{k: torch.tensor(sum(float(log[k]) for log in logs)) for k in logs[0]}]
+    with metrics.aggregate() as agg:
+        ClassificationCriterion.reduce_metrics(logs)
+    got = agg.get_smoothed_values()
+    assert got["acc1"] == 50.0 and got["acc5"] == round(100 * 11 / 12, 3) and abs(got["loss"] - 1.0) < 1e-6
+
+
 def _graph_pair(device):
     from fairseq_plugin.models.graphs import GraphedNet
     torch.manual_seed(0)

@@ -146,9 +146,24 @@ class ImageClassificationTask(FairseqTask):
                            shard_id=0, num_workers=0, epoch=1, data_buffer_size=0, disable_iterator_cache=False,
                            **kwargs):
         """Fixed-size batches per rank. Training uses timm's RepeatAugSampler (each image three times per
-        epoch, its copies on different ranks) and drops the last partial batch (mixup needs even batches)."""
+        epoch, its copies on different ranks) and drops the last partial batch (mixup needs even batches).
+
+        One iterator per split, kept across epochs with its data loader and workers: fairseq asks for
+        the iterators again at every epoch and validation, and a new loader starts new workers. Under
+        fairseq's multi-GPU launch those imported fairseq again (2 x H200, Python 3.12): 7-9 s per
+        loader, at every epoch and every validation."""
         if not max_sentences:
             raise ValueError("image classification needs --batch-size (images per GPU and step)")
+        key = (dataset, max_sentences, seed, num_shards, shard_id, num_workers, data_buffer_size)
+        if not disable_iterator_cache and key in self.dataset_to_epoch_iter:
+            return self.dataset_to_epoch_iter[key]
+        itr = self._batch_iterator(*key, epoch)
+        if not disable_iterator_cache:
+            self.dataset_to_epoch_iter[key] = itr
+        return itr
+
+    def _batch_iterator(self, dataset, max_sentences, seed, num_shards, shard_id, num_workers, data_buffer_size,
+                        epoch):
         train = dataset is self.datasets.get("train")
         workers = num_workers  # fairseq's --num-workers
         if train:
@@ -165,12 +180,13 @@ class ImageClassificationTask(FairseqTask):
                 n = len(idx) // max_sentences * max_sentences
                 return [idx[i:i + max_sentences] for i in range(0, n, max_sentences)]
             return iterators.EpochBatchIterator(dataset, dataset.collater, batches, seed=seed, num_shards=1, shard_id=0,
-                                                num_workers=workers, epoch=epoch, buffer_size=data_buffer_size)
+                                                num_workers=workers, epoch=epoch, buffer_size=data_buffer_size,
+                                                reuse_dataloader=True)
         idx = np.arange(len(dataset))
         batch_list = [idx[i:i + max_sentences].tolist() for i in range(0, len(idx), max_sentences)]
         return iterators.EpochBatchIterator(dataset, dataset.collater, batch_list, seed=seed, num_shards=num_shards,
                                             shard_id=shard_id, num_workers=workers, epoch=epoch,
-                                            buffer_size=data_buffer_size)
+                                            buffer_size=data_buffer_size, reuse_dataloader=True)
 
     def begin_valid_epoch(self, epoch, model):
         """Collect garbage before the validation loader forks its workers. One ``--cuda-graphs``

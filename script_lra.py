@@ -96,10 +96,16 @@ def run_task(task, args, device):
     cmd = ["fairseq-train"] + train_args(task, s, data, save, args.gpus, args.seed, device)
     log(f"{task}: " + " ".join(cmd))
     t0 = time.time()
-    # fairseq's console output, json records included, appended to train.log (not --log-file, which
-    # writes every record once more per epoch: script_alm.sh)
-    with open(os.path.join(save, "train.log"), "a") as out:
-        rc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode
+    # fairseq's console output, json records included, shown and appended to train.log as it comes (not
+    # --log-file, which writes every record once more per epoch: script_alm.sh)
+    with open(os.path.join(save, "train.log"), "a") as out, \
+            subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1) as proc:
+        for line in proc.stdout:
+            out.write(line)
+            out.flush()
+            sys.stdout.write(line)
+            sys.stdout.flush()
+    rc = proc.returncode
     if rc:
         sys.exit(f"[script_lra] ERROR: {task} training failed (see {save}/train.log)")
     with open(os.path.join(save, "train.log")) as f:

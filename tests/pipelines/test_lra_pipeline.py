@@ -43,6 +43,9 @@ def test_script_lra_writes_the_results_table(demo, tmp_path):
     table = (tmp_path / "results.md").read_text()
     assert "| listops |" in table and "| image |" in table and "not the LRA benchmark" in table
     assert (tmp_path / "results.csv").read_text().startswith("task,best valid acc,test acc")
+    for task in ("listops", "image"):  # training shown as it runs, and kept in each task's train.log
+        assert '"valid_acc1"' in (tmp_path / task / "train.log").read_text()
+    assert out.stdout.count('"valid_acc1"') >= 2
 
 
 def test_script_lra_errors(tmp_path):

@@ -58,6 +58,9 @@ if [ "$GPUS" = auto ]; then GPUS=$([ "$DEVICE" = cuda ] && echo "$visible" || ec
 [ "$DEVICE" = cuda ] && [ "$GPUS" -gt "$visible" ] && die "GPUS=$GPUS but $visible CUDA GPU(s) are visible"
 [ $(( TOTAL_BATCH % GPUS )) = 0 ] || die "TOTAL_BATCH=$TOTAL_BATCH is not divisible by GPUS=$GPUS"
 BATCH=$(( TOTAL_BATCH / GPUS ))
+graphs=()
+case "$CUDA_GRAPHS" in 0) ;; 1) [ "$DEVICE" = cuda ] || die "CUDA_GRAPHS=1 needs DEVICE=cuda (got $DEVICE)"; graphs=(--cuda-graphs);;
+  *) die "CUDA_GRAPHS must be 0 or 1, got $CUDA_GRAPHS";; esac
 
 # 1. data: prepared (demo, CIFAR-10) or checked (ImageNet needs the ILSVRC2012 tars, see the script)
 root=$(python scripts/prepare_image_data.py --dataset "$DATASET" --data-dir "$DATA_DIR" | tail -n 1)
@@ -87,10 +90,7 @@ args=("$root" --user-dir fairseq_plugin --task image_classification --dataset-fo
 [ "$DEVICE" = cpu ] && args+=(--cpu)
 args+=("${prec[@]}")
 [ "$GPUS" -gt 1 ] && args+=(--distributed-world-size "$GPUS")
-if [ "$CUDA_GRAPHS" = 1 ]; then
-  [ "$DEVICE" = cuda ] || die "CUDA_GRAPHS=1 needs DEVICE=cuda (got $DEVICE)"
-  args+=(--cuda-graphs)
-fi
+args+=("${graphs[@]}")
 # shellcheck disable=SC2206
 args+=($AUG_ARGS $EXTRA_ARGS)
 say "fairseq-train ${args[*]}"

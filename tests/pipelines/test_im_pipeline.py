@@ -46,6 +46,10 @@ def test_clear_errors(tmp_path):
     assert rc != 0 and "not a multiple of the patch size" in text
     rc, text = run({"DATASET": "imagenet", "DATA_DIR": str(tmp_path)})
     assert rc != 0 and "image-net.org" in text
+    for value, message in (("yes", "CUDA_GRAPHS must be 0 or 1, got yes"), ("1", "CUDA_GRAPHS=1 needs DEVICE=cuda")):
+        rc, text = run({"CUDA_GRAPHS": value, "DEVICE": "cpu", "DATA_DIR": str(tmp_path / "none")})
+        assert rc != 0 and message in text
+        assert not (tmp_path / "none").exists()  # refused before preparing any data
 
 
 def test_hydra_demo_config(tmp_path):

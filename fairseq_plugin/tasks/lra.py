@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
-from fairseq.data import FairseqDataset
+from fairseq.data import FairseqDataset, iterators
 from fairseq.dataclass import FairseqDataclass
 from fairseq.tasks import FairseqTask, register_task
 
@@ -119,6 +119,36 @@ class LRATask(FairseqTask):
         self.datasets[split] = LRADataset(data, self.kind, augment, self.cfg.seed)
         print(f"[lra] {self.cfg.lra_task} {name}: {len(data.labels):,} examples, length <= {data.inputs.shape[1]}, "
               f"{self.num_classes} classes", flush=True)
+
+    def get_batch_iterator(self, dataset, max_tokens=None, max_sentences=None, max_positions=None,
+                           ignore_invalid_inputs=False, required_batch_size_multiple=1, seed=1, num_shards=1,
+                           shard_id=0, num_workers=0, epoch=1, data_buffer_size=0, disable_iterator_cache=False,
+                           skip_remainder_batch=False, grouped_shuffling=False, update_epoch_batch_itr=False,
+                           **kwargs):
+        """fairseq's batches (the examples reshuffled every epoch: ``LRADataset.ordered_indices``) from
+        one iterator per split, kept across epochs with its data loader and workers (fairseq's own makes
+        a new one at every epoch and validation; on 2 H200s each new loader's workers took 11-20 s to
+        start: benchmarks/NOTES.md, session 20)."""
+        key = (dataset, max_tokens, max_sentences, required_batch_size_multiple, seed, num_shards, shard_id,
+               num_workers, data_buffer_size, skip_remainder_batch, grouped_shuffling)
+        cached = not (disable_iterator_cache or update_epoch_batch_itr)
+        if cached and key in self.dataset_to_epoch_iter:
+            return self.dataset_to_epoch_iter[key]
+        dataset.set_epoch(epoch)
+
+        def batches(ds, _epoch):  # the epoch is the dataset's, set by the iterator's next_epoch_itr
+            indices = ds.ordered_indices()
+            if max_positions is not None:
+                indices = self.filter_indices_by_size(indices, ds, max_positions, ignore_invalid_inputs)
+            return ds.batch_by_size(indices, max_tokens=max_tokens, max_sentences=max_sentences,
+                                    required_batch_size_multiple=required_batch_size_multiple)
+        itr = iterators.EpochBatchIterator(dataset, dataset.collater, batches, seed=seed, num_shards=num_shards,
+                                           shard_id=shard_id, num_workers=num_workers, epoch=epoch,
+                                           buffer_size=data_buffer_size, skip_remainder_batch=skip_remainder_batch,
+                                           grouped_shuffling=grouped_shuffling, reuse_dataloader=True)
+        if cached:
+            self.dataset_to_epoch_iter[key] = itr
+        return itr
 
     def max_positions(self):
         return None

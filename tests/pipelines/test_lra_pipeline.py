@@ -56,6 +56,28 @@ def test_script_lra_errors(tmp_path):
     assert out.returncode != 0 and "CUDA GPU(s) are visible" in out.stderr
 
 
+def test_batch_iterators_are_kept_across_epochs(demo):
+    """fairseq asks the task for its iterators at every epoch: the same iterator comes back with its data
+    loader (so its workers start once), each epoch's batches those of fairseq's own batching, reshuffled."""
+    from fairseq import utils
+    from fairseq.tasks import FairseqTask
+    utils.import_user_module(argparse.Namespace(user_dir=os.path.join(ROOT, "fairseq_plugin")))
+    from fairseq_plugin.tasks.lra import LRAConfig, LRATask
+    task = LRATask(LRAConfig(data=demo, lra_task="text"))
+    task.load_dataset("train")
+    train = task.datasets["train"]
+    args = dict(max_sentences=3, num_shards=2, shard_id=1, num_workers=1, seed=5)
+    itr = task.get_batch_iterator(train, epoch=1, **args)
+    seen, loaders = [], []
+    for epoch in (1, 2):
+        assert task.get_batch_iterator(train, epoch=epoch, **args) is itr
+        seen.append([b.get("id", torch.zeros(0)).tolist() for b in itr.next_epoch_itr(shuffle=True)])
+        loaders.append(itr.dataloader)
+        fairseqs = FairseqTask.get_batch_iterator(task, train, epoch=epoch, disable_iterator_cache=True, **args)
+        assert seen[-1] == [b.get("id", torch.zeros(0)).tolist() for b in fairseqs.next_epoch_itr(shuffle=True)]
+    assert loaders[0] is loaders[1] and seen[0] != seen[1]
+
+
 def test_2d_path_needs_a_square_sequence():
     from fairseq import utils
     utils.import_user_module(argparse.Namespace(user_dir=os.path.join(ROOT, "fairseq_plugin")))

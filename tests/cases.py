@@ -1,5 +1,5 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
-"""Inputs, runners and error measures shared by the op tests."""
+"""Inputs, runners and error measures shared by the op tests; a check shared by the fairseq tasks' tests."""
 from __future__ import annotations
 
 import math
@@ -94,3 +94,20 @@ def eager_and_compiled(dtype=torch.float32, device="cpu", B=2, T=16, D=8):
     compiled = torch.compile(fn, fullgraph=True, backend="aot_eager")
     out = compiled(*leaves)
     return (eager, grads), (out, torch.autograd.grad(out, leaves))
+
+
+def check_iterator_kept_across_epochs(task, dataset, reference, **args):
+    """fairseq asks a task for its batch iterator again at every epoch: over two epochs the same
+    iterator must come back with the same data loader (so its workers start once), each epoch's
+    batches those of ``reference(epoch)`` (a new iterator), and the two epochs' batches different."""
+    ids = lambda itr: [b.get("id", torch.zeros(0)).tolist() for b in itr.next_epoch_itr(shuffle=True)]  # noqa: E731
+    itr = task.get_batch_iterator(dataset, epoch=1, **args)
+    seen, loaders = [], []
+    for epoch in (1, 2):
+        assert task.get_batch_iterator(dataset, epoch=epoch, **args) is itr
+        seen.append(ids(itr))
+        loaders.append(itr.dataloader)
+        assert seen[-1] == ids(reference(epoch))
+    assert loaders[0] is not None and loaders[0] is loaders[1] and seen[0] != seen[1]
+    return itr
+

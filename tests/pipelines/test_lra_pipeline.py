@@ -7,6 +7,7 @@ import sys
 
 import pytest
 import torch
+from cases import check_iterator_kept_across_epochs
 
 pytest.importorskip("fairseq")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -57,8 +58,8 @@ def test_script_lra_errors(tmp_path):
 
 
 def test_batch_iterators_are_kept_across_epochs(demo):
-    """fairseq asks the task for its iterators at every epoch: the same iterator comes back with its data
-    loader (so its workers start once), each epoch's batches those of fairseq's own batching, reshuffled."""
+    """One iterator per split, kept with its data loader; each epoch's batches those of fairseq's own
+    batching (reshuffled every epoch)."""
     from fairseq import utils
     from fairseq.tasks import FairseqTask
     utils.import_user_module(argparse.Namespace(user_dir=os.path.join(ROOT, "fairseq_plugin")))
@@ -67,15 +68,9 @@ def test_batch_iterators_are_kept_across_epochs(demo):
     task.load_dataset("train")
     train = task.datasets["train"]
     args = dict(max_sentences=3, num_shards=2, shard_id=1, num_workers=1, seed=5)
-    itr = task.get_batch_iterator(train, epoch=1, **args)
-    seen, loaders = [], []
-    for epoch in (1, 2):
-        assert task.get_batch_iterator(train, epoch=epoch, **args) is itr
-        seen.append([b.get("id", torch.zeros(0)).tolist() for b in itr.next_epoch_itr(shuffle=True)])
-        loaders.append(itr.dataloader)
-        fairseqs = FairseqTask.get_batch_iterator(task, train, epoch=epoch, disable_iterator_cache=True, **args)
-        assert seen[-1] == [b.get("id", torch.zeros(0)).tolist() for b in fairseqs.next_epoch_itr(shuffle=True)]
-    assert loaders[0] is loaders[1] and seen[0] != seen[1]
+    fairseqs = lambda epoch: FairseqTask.get_batch_iterator(task, train, epoch=epoch, disable_iterator_cache=True,  # noqa: E731
+                                                            **args)
+    check_iterator_kept_across_epochs(task, train, fairseqs, **args)
 
 
 def test_2d_path_needs_a_square_sequence():

@@ -5,6 +5,7 @@ import os
 
 import pytest
 import torch
+from cases import check_iterator_kept_across_epochs
 
 pytest.importorskip("fairseq")
 pytest.importorskip("timm")
@@ -109,22 +110,15 @@ def test_augmentation_pipeline_and_repeated_augmentation(tmp_path):
 
 
 def test_batch_iterators_are_kept_across_epochs(tmp_path):
-    """fairseq asks the task for its iterators at every epoch: the same iterator comes back, its data
-    loader (and so its workers) reused, with each epoch's batches those a new iterator would give."""
+    """One iterator per split and shard, kept with its data loader; each epoch's batches those a new
+    iterator would give."""
     make_folder(tmp_path, n=40)
     task = task_for(tmp_path)
     task.load_dataset("train")
     train = task.datasets["train"]
     args = dict(max_sentences=4, num_shards=2, shard_id=1, num_workers=1, seed=3)
-    itr = task.get_batch_iterator(train, epoch=1, **args)
-    seen, loaders = [], []
-    for epoch in (1, 2):
-        assert task.get_batch_iterator(train, epoch=epoch, **args) is itr
-        seen.append([b["id"].tolist() for b in itr.next_epoch_itr(shuffle=True)])
-        loaders.append(itr.dataloader)
-        fresh = task.get_batch_iterator(train, epoch=epoch, disable_iterator_cache=True, **args)
-        assert seen[-1] == [b["id"].tolist() for b in fresh.next_epoch_itr(shuffle=True)]
-    assert loaders[0] is loaders[1] and seen[0] != seen[1]
+    fresh = lambda epoch: task.get_batch_iterator(train, epoch=epoch, disable_iterator_cache=True, **args)  # noqa: E731
+    itr = check_iterator_kept_across_epochs(task, train, fresh, **args)
     assert task.get_batch_iterator(train, epoch=1, **dict(args, shard_id=0)) is not itr
 
 

@@ -36,6 +36,25 @@ def test_each_task_trains(task, demo, tmp_path):
     assert '"num_updates": "2"' in out.stdout + out.stderr
 
 
+def test_two_gloo_processes_train_and_validate(demo, tmp_path):
+    """Two CPU processes through fairseq's DDP (gloo), the way several GPUs run: fairseq sums the
+    logging outputs across processes into tensors, which the criterion's accuracy must take (every
+    run on several GPUs once died at its first log line), and each process keeps its shard's iterators."""
+    port = 20000 + os.getpid() % 20000
+    cmd = ["fairseq-train", demo, "--user-dir", "fairseq_plugin", "--task", "lra", "--lra-task", "listops", "--arch",
+           "hgrn_lra_listops", "--n-layers", "1", "--d-model", "8", "--mixer", "hgru1d", "--criterion",
+           "classification", "--optimizer", "adam", "--lr", "1e-3", "--max-update", "3", "--batch-size", "4",
+           "--num-workers", "1", "--cpu", "--save-dir", str(tmp_path), "--no-save", "--log-format", "json",
+           "--log-interval", "1", "--distributed-world-size", "2", "--distributed-backend", "gloo",
+           "--distributed-init-method", f"tcp://127.0.0.1:{port}", "--distributed-no-spawn", "--ddp-backend",
+           "legacy_ddp", "--distributed-rank"]
+    ranks = [subprocess.Popen(cmd + [str(r)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+             for r in (0, 1)]
+    outs = [p.communicate(timeout=900)[0] for p in ranks]
+    assert [p.returncode for p in ranks] == [0, 0], outs[0][-3000:] + outs[1][-3000:]
+    assert '"num_updates": "3"' in outs[0] and '"valid_acc1"' in outs[0]
+
+
 def test_script_lra_writes_the_results_table(demo, tmp_path):
     out = subprocess.run([sys.executable, "script_lra.py", "--demo", "--tasks", "listops", "image", "--data-dir", demo,
                           "--results", str(tmp_path), "--set", "max_update=3"], capture_output=True, text=True,

@@ -15,8 +15,10 @@ import gzip
 import hashlib
 import io
 import os
+import shutil
 import sys
 import tarfile
+import time
 import urllib.request
 
 import numpy as np
@@ -101,6 +103,51 @@ def cifar10(data_dir):
     return out
 
 
+def _progress(what, done, total, t0):
+    mins = (time.time() - t0) / 60
+    eta = f", ~{mins * (total - done) / done:.0f} min left" if done < total else ""
+    log(f"{what}: {done:,} / {total:,} ({mins:.1f} min{eta})")
+
+
+def _extract_train(path, train):
+    """The training tar holds one tar per class (<wnid>.tar). Each class is extracted into
+    <wnid>.part and renamed when complete, so a rerun after a crash skips the classes already done."""
+    t0, done, total = time.time(), 0, IMAGENET["classes"]
+    with tarfile.open(path) as t:
+        for member in t:
+            if not member.name.endswith(".tar"):
+                fail(f"{path}: unexpected member {member.name} (the training tar holds one <wnid>.tar per class)")
+            d = os.path.join(train, os.path.basename(member.name)[:-4])
+            if not os.path.isdir(d):
+                shutil.rmtree(d + ".part", ignore_errors=True)
+                with tarfile.open(fileobj=t.extractfile(member)) as inner:
+                    inner.extractall(d + ".part", filter="data")
+                os.rename(d + ".part", d)
+            done += 1
+            if done % 50 == 0 or done == total:
+                _progress("training classes", done, total, t0)
+
+
+def _extract_val(path, val, truth, wnid):
+    """The validation tar's images, in name order, go to the class folders of the devkit's ground
+    truth; each file is written under a temporary name and renamed, so a rerun keeps what is done."""
+    t0 = time.time()
+    with tarfile.open(path) as t:
+        members = sorted((m for m in t.getmembers() if m.isfile()), key=lambda m: m.name)
+        if len(members) != len(truth):
+            fail(f"{path} holds {len(members):,} images but the devkit's ground truth lists {len(truth):,}")
+        for i, member in enumerate(members):
+            d = os.path.join(val, wnid[int(truth[i])])
+            dest = os.path.join(d, os.path.basename(member.name))
+            if not os.path.exists(dest):
+                os.makedirs(d, exist_ok=True)
+                with open(dest + ".part", "wb") as f:
+                    f.write(t.extractfile(member).read())
+                os.replace(dest + ".part", dest)
+            if (i + 1) % 10_000 == 0 or i + 1 == len(members):
+                _progress("validation images", i + 1, len(members), t0)
+
+
 def imagenet(data_dir, tars):
     out = os.path.join(data_dir, "imagenet")
     if tars:
@@ -111,21 +158,13 @@ def imagenet(data_dir, tars):
         with tarfile.open(os.path.join(tars, "ILSVRC2012_devkit_t12.tar.gz")) as t:
             meta = scipy.io.loadmat(io.BytesIO(t.extractfile("ILSVRC2012_devkit_t12/data/meta.mat").read()))
             truth = t.extractfile("ILSVRC2012_devkit_t12/data/ILSVRC2012_validation_ground_truth.txt").read().split()
-        wnid = {int(s[0][0][0]): str(s[0][1][0]) for s in meta["synsets"] if int(s[0][4][0]) == 0}
-        log("extracting the training tar (one tar per class inside)")
-        with tarfile.open(os.path.join(tars, "ILSVRC2012_img_train.tar")) as t:
-            for member in t:
-                d = os.path.join(out, "train", member.name[:-4])
-                os.makedirs(d, exist_ok=True)
-                with tarfile.open(fileobj=t.extractfile(member)) as inner:
-                    inner.extractall(d)
+        # meta.mat's synsets: (ILSVRC2012_ID, WNID, words, gloss, num_children, ...); the 1,000 classes are the leaves
+        wnid = {int(s[0][0].item()): str(s[0][1][0]) for s in meta["synsets"] if int(s[0][4].item()) == 0}
+        log("extracting the training tar (one tar per class inside; about an hour for ImageNet-1k)")
+        os.makedirs(os.path.join(out, "train"), exist_ok=True)
+        _extract_train(os.path.join(tars, "ILSVRC2012_img_train.tar"), os.path.join(out, "train"))
         log("extracting the validation tar into class folders")
-        with tarfile.open(os.path.join(tars, "ILSVRC2012_img_val.tar")) as t:
-            for i, member in enumerate(sorted(t.getmembers(), key=lambda m: m.name)):
-                d = os.path.join(out, "val", wnid[int(truth[i])])
-                os.makedirs(d, exist_ok=True)
-                with open(os.path.join(d, member.name), "wb") as f:
-                    f.write(t.extractfile(member).read())
+        _extract_val(os.path.join(tars, "ILSVRC2012_img_val.tar"), os.path.join(out, "val"), truth, wnid)
     counts = {}
     for split in ("train", "val"):
         d = os.path.join(out, split)
@@ -138,7 +177,8 @@ def imagenet(data_dir, tars):
         log(f"{d}: {counts[split][0]} classes, {counts[split][1]:,} images (expected {IMAGENET['classes']}, "
             f"{IMAGENET[split]:,})")
         if counts[split] != (IMAGENET["classes"], IMAGENET[split]):
-            fail(f"{d} does not hold ImageNet-1k's {IMAGENET['classes']} classes / {IMAGENET[split]:,} images")
+            fail(f"{d} does not hold ImageNet-1k's {IMAGENET['classes']} classes / {IMAGENET[split]:,} images; if an "
+                 f"extraction stopped part way, rerun with --imagenet-tars: it keeps the classes and images done")
     return out
 
 

@@ -2,6 +2,7 @@
 """The image pipeline on the offline digits demo, at its smallest, and checkpoint resume."""
 import json
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -37,6 +38,82 @@ def test_demo_pipeline_and_resume(tmp_path):
     assert rc == 0, text[-3000:]
     assert "Loaded checkpoint" in text
     assert updates(tmp_path / "run" / "train.log") == [1, 2, 3, 4, 5]
+
+
+def _imagenet_tars(folder):
+    """ILSVRC2012's three files in their layouts, for 3 classes: the training tar of per-class tars,
+    the validation tar of ILSVRC2012_val_<n>.JPEG and the devkit (meta.mat synsets, one of them not a
+    leaf class, and the validation ground truth as ILSVRC2012_IDs). Returns {path in the tree: bytes}."""
+    import io
+    import tarfile
+    import numpy as np
+    import scipy.io
+
+    def add(t, name, data):
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    wnids = ["n01440764", "n01443537", "n01484850"]
+    want = {}
+    with tarfile.open(folder / "ILSVRC2012_img_train.tar", "w") as t:
+        for w in wnids:
+            inner = io.BytesIO()
+            with tarfile.open(fileobj=inner, mode="w") as c:
+                for k in range(2):
+                    add(c, f"{w}_{k}.JPEG", f"{w} {k}".encode())
+                    want[f"train/{w}/{w}_{k}.JPEG"] = f"{w} {k}".encode()
+            add(t, f"{w}.tar", inner.getvalue())
+    truth = [2, 1, 3, 2]
+    with tarfile.open(folder / "ILSVRC2012_img_val.tar", "w") as t:
+        for i in (3, 1, 4, 2):  # not in name order
+            name = f"ILSVRC2012_val_{i:08d}.JPEG"
+            add(t, name, f"val {i}".encode())
+            want[f"val/{wnids[truth[i - 1] - 1]}/{name}"] = f"val {i}".encode()
+    fields = ("ILSVRC2012_ID", "WNID", "words", "gloss", "num_children", "children", "wordnet_height",
+              "num_train_images")
+    synsets = np.zeros((4, 1), dtype=[(f, "O") for f in fields])
+    for i, (w, children) in enumerate(zip(wnids + ["n00001740"], [0, 0, 0, 2])):
+        synsets[i, 0] = (np.array([[i + 1]], np.uint8), np.array([w]), np.array(["x"]), np.array(["x"]),
+                         np.array([[children]], np.uint8), np.zeros((1, 0)), np.array([[0]]), np.array([[2]]))
+    mat = io.BytesIO()
+    scipy.io.savemat(mat, {"synsets": synsets})
+    with tarfile.open(folder / "ILSVRC2012_devkit_t12.tar.gz", "w:gz") as t:
+        add(t, "ILSVRC2012_devkit_t12/data/meta.mat", mat.getvalue())
+        add(t, "ILSVRC2012_devkit_t12/data/ILSVRC2012_validation_ground_truth.txt",
+            "".join(f"{y}\n" for y in truth).encode())
+    return want
+
+
+def test_imagenet_extraction_from_the_tars(tmp_path, monkeypatch, capsys):
+    """The ILSVRC2012 tars into train/<wnid>/ and val/<wnid>/ with progress lines; a rerun after a
+    crash (a class and an image half written) keeps what was complete and finishes the rest."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("prepare_image_data", os.path.join(ROOT, "scripts",
+                                                                                     "prepare_image_data.py"))
+    prep = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(prep)
+    monkeypatch.setattr(prep, "IMAGENET", {"classes": 3, "train": 6, "val": 4})
+    tars, data = tmp_path / "tars", tmp_path / "data"
+    tars.mkdir()
+    want = _imagenet_tars(tars)
+    out = prep.imagenet(str(data), str(tars))
+    tree = lambda: {os.path.relpath(os.path.join(r, f), out): open(os.path.join(r, f), "rb").read()  # noqa: E731
+                    for r, _, fs in os.walk(out) for f in fs}
+    assert tree() == want
+    log = capsys.readouterr().out
+    assert "training classes: 3 / 3" in log and "validation images: 4 / 4" in log
+    # a crash: one class half extracted, one image half written, one class never reached
+    kept = os.path.join(out, "train", "n01440764", "n01440764_0.JPEG")
+    os.utime(kept, (0, 0))
+    os.rename(os.path.join(out, "train", "n01443537"), os.path.join(out, "train", "n01443537.part"))
+    os.remove(os.path.join(out, "train", "n01443537.part", "n01443537_1.JPEG"))
+    shutil.rmtree(os.path.join(out, "train", "n01484850"))
+    val = os.path.join(out, "val", "n01440764", "ILSVRC2012_val_00000002.JPEG")
+    os.rename(val, val + ".part")
+    with pytest.raises(SystemExit, match="rerun with --imagenet-tars"):
+        prep.imagenet(str(data), None)
+    prep.imagenet(str(data), str(tars))
+    assert tree() == want and os.stat(kept).st_mtime == 0  # finished; the complete class not extracted again
 
 
 def test_clear_errors(tmp_path):

@@ -57,9 +57,29 @@ def mark(path, stats):
         json.dump(stats, f, indent=1)
 
 
+def _check(path, size, md5):
+    """Size and MD5 checks of a downloaded file; returns its size."""
+    got = os.path.getsize(path)
+    if size is not None and got != size:
+        fail(f"{path} has {got} bytes, expected {size}: delete it and re-run (the download resumes otherwise)")
+    if md5 is not None:
+        h = hashlib.md5()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 22), b""):
+                h.update(block)
+        if h.hexdigest() != md5:
+            fail(f"{path} has MD5 {h.hexdigest()}, expected {md5}: the file is corrupted; delete it and re-run")
+    return got
+
+
 def download(urls, dest, size=None, md5=None):
-    """Resumable download (HTTP Range) of the first URL that answers; then size / MD5 checks."""
+    """Resumable download (HTTP Range) of the first URL that answers; then size / MD5 checks. A file
+    already at ``dest`` (placed by hand where there is no network) is checked and kept."""
     if done(dest):
+        return
+    if os.path.exists(dest):
+        log(f"using {dest} (already there)")
+        mark(dest, {"bytes": _check(dest, size, md5), "md5": md5})
         return
     os.makedirs(os.path.dirname(dest), exist_ok=True)
     part = dest + ".part"
@@ -83,16 +103,7 @@ def download(urls, dest, size=None, md5=None):
     else:
         fail(f"could not download {os.path.basename(dest)} from {urls}; check the network, or place the "
              f"file at {dest} yourself and re-run")
-    got = os.path.getsize(part)
-    if size is not None and got != size:
-        fail(f"{part} has {got} bytes, expected {size}: delete it and re-run (the download resumes otherwise)")
-    if md5 is not None:
-        h = hashlib.md5()
-        with open(part, "rb") as f:
-            for block in iter(lambda: f.read(1 << 22), b""):
-                h.update(block)
-        if h.hexdigest() != md5:
-            fail(f"{part} has MD5 {h.hexdigest()}, expected {md5}: the download is corrupted; delete it and re-run")
+    got = _check(part, size, md5)
     os.replace(part, dest)
     mark(dest, {"bytes": got, "md5": md5})
 

@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 import tarfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -23,6 +24,7 @@ from prepare_lm_data import done, download, fail, mark  # noqa: E402
 LRA_URL = "https://storage.googleapis.com/long-range-arena/lra_release.gz"
 IMDB = ("https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz", "7c2ac02c03563afcf9b574c7e56c153a")
 RELEASE = ("listops-1000", "tsv_data", "pathfinder32", "pathfinder128")
+EVERY = 50_000  # files between progress lines
 
 
 def log(msg):
@@ -30,23 +32,36 @@ def log(msg):
 
 
 def lra_release(root):
-    if all(os.path.isdir(os.path.join(root, d)) for d in RELEASE):
-        return
+    """The release's four folders, extracted from its archive (downloaded first unless there). An
+    extraction leaves a ``lra_release.partial`` marker until it completes, so a rerun after a crash
+    extracts again instead of taking the folders it had begun for complete."""
+    marker = os.path.join(root, "lra_release")
+    partial = marker + ".partial"
+    if done(marker) or (all(os.path.isdir(os.path.join(root, d)) for d in RELEASE) and not os.path.exists(partial)):
+        return  # extracted here, or placed by hand
     tgz = os.path.join(root, "downloads", "lra_release.tar.gz")
     download([LRA_URL], tgz)
-    if not done(os.path.join(root, "lra_release")):
-        log(f"extracting {', '.join(RELEASE)} from {tgz} (a long read)")
-        with tarfile.open(tgz) as t:
-            for m in t:
-                parts = m.name.split("/")
-                keep = next((i for i, p in enumerate(parts) if p in RELEASE), None)
-                if keep is not None and (m.isfile() or m.isdir()):
-                    m.name = "/".join(parts[keep:])
-                    t.extract(m, root)
-        missing = [d for d in RELEASE if not os.path.isdir(os.path.join(root, d))]
-        if missing:
-            fail(f"{tgz} did not contain {missing}: delete it and re-run")
-        mark(os.path.join(root, "lra_release"), {"folders": list(RELEASE)})
+    log(f"extracting {', '.join(RELEASE)} from {tgz} (a long read; progress every {EVERY:,} files)")
+    open(partial, "w").close()
+    size, t0, files = os.path.getsize(tgz), time.time(), 0
+    with open(tgz, "rb") as raw, tarfile.open(fileobj=raw, mode="r:gz") as t:
+        for m in t:
+            parts = m.name.split("/")
+            keep = next((i for i, p in enumerate(parts) if p in RELEASE), None)
+            if keep is not None and (m.isfile() or m.isdir()):
+                m.name = "/".join(parts[keep:])
+                t.extract(m, root, filter="data")
+                files += m.isfile()
+                if files % EVERY == 0 and m.isfile():
+                    read, mins = raw.tell() / size, (time.time() - t0) / 60
+                    log(f"  {files:,} files, {100 * read:.0f}% of the archive read, {mins:.1f} min"
+                        + (f", ~{mins * (1 - read) / read:.0f} min left" if read > 0 else ""))
+    missing = [d for d in RELEASE if not os.path.isdir(os.path.join(root, d))]
+    if missing:
+        fail(f"{tgz} did not contain {missing}: delete it and re-run")
+    mark(marker, {"folders": list(RELEASE), "files": files})
+    os.remove(partial)
+    log(f"extracted {files:,} files in {(time.time() - t0) / 60:.1f} min")
 
 
 def imdb(root):

@@ -55,6 +55,43 @@ def test_two_gloo_processes_train_and_validate(demo, tmp_path):
     assert '"num_updates": "3"' in outs[0] and '"valid_acc1"' in outs[0]
 
 
+def test_release_extraction_resumes_and_takes_placed_files(tmp_path, monkeypatch, capsys):
+    """The LRA release from an archive placed by hand (no network: the URL is unreachable), with
+    progress lines; a rerun after a crash extracts again; folders placed by hand are taken as they are."""
+    import importlib.util
+    import io
+    import tarfile
+    monkeypatch.syspath_prepend(os.path.join(ROOT, "scripts"))
+    spec = importlib.util.spec_from_file_location("prepare_lra_data", os.path.join(ROOT, "scripts", "prepare_lra_data.py"))
+    prep = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(prep)
+    monkeypatch.setattr(prep, "LRA_URL", "http://127.0.0.1:9/lra_release.gz")
+    monkeypatch.setattr(prep, "EVERY", 2)
+    root = tmp_path / "lra"
+    (root / "downloads").mkdir(parents=True)
+    files = {f"{d}/part_{i}.tsv": f"{d} {i}".encode() for d in prep.RELEASE for i in range(2)}
+    with tarfile.open(root / "downloads" / "lra_release.tar.gz", "w:gz") as t:
+        for name, data in {**files, "notes/readme.txt": b"not extracted"}.items():
+            info = tarfile.TarInfo(f"lra_release/{name}")
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    tree = lambda: {os.path.relpath(os.path.join(r, f), root): open(os.path.join(r, f), "rb").read()  # noqa: E731
+                    for d in prep.RELEASE for r, _, fs in os.walk(root / d) for f in fs}
+    prep.lra_release(str(root))
+    assert tree() == files and not (root / "notes").exists()
+    out = capsys.readouterr().out
+    assert "using" in out and "8 files, 100% of the archive read" in out
+    os.remove(root / "lra_release.done")  # a crash during a second extraction
+    (root / "lra_release.partial").touch()
+    os.remove(root / "pathfinder128" / "part_1.tsv")
+    prep.lra_release(str(root))
+    assert tree() == files and not (root / "lra_release.partial").exists()
+    os.remove(root / "lra_release.done")  # folders placed by hand: taken, no archive needed
+    os.remove(root / "downloads" / "lra_release.tar.gz")
+    os.remove(root / "downloads" / "lra_release.tar.gz.done")
+    prep.lra_release(str(root))
+
+
 def test_script_lra_writes_the_results_table(demo, tmp_path):
     out = subprocess.run([sys.executable, "script_lra.py", "--demo", "--tasks", "listops", "image", "--data-dir", demo,
                           "--results", str(tmp_path), "--set", "max_update=3"], capture_output=True, text=True,

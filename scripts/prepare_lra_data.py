@@ -65,12 +65,17 @@ def lra_release(root):
 
 
 def imdb(root):
-    if os.path.isdir(os.path.join(root, "aclImdb", "test", "neg")):
+    """IMDB's reviews (Text), extracted from its archive with a ``.partial`` marker as ``lra_release``."""
+    partial = os.path.join(root, "aclImdb.partial")
+    if os.path.isdir(os.path.join(root, "aclImdb", "test", "neg")) and not os.path.exists(partial):
         return
     tgz = os.path.join(root, "downloads", "aclImdb_v1.tar.gz")
     download([IMDB[0]], tgz, md5=IMDB[1])
+    log(f"extracting {tgz}")
+    open(partial, "w").close()
     with tarfile.open(tgz) as t:
-        t.extractall(root)
+        t.extractall(root, filter="data")
+    os.remove(partial)
 
 
 def main():

@@ -160,7 +160,7 @@ def imagenet(data_dir, tars):
             truth = t.extractfile("ILSVRC2012_devkit_t12/data/ILSVRC2012_validation_ground_truth.txt").read().split()
         # meta.mat's synsets: (ILSVRC2012_ID, WNID, words, gloss, num_children, ...); the 1,000 classes are the leaves
         wnid = {int(s[0][0].item()): str(s[0][1][0]) for s in meta["synsets"] if int(s[0][4].item()) == 0}
-        log("extracting the training tar (one tar per class inside; about an hour for ImageNet-1k)")
+        log("extracting the training tar (one tar per class inside; progress every 50 classes)")
         os.makedirs(os.path.join(out, "train"), exist_ok=True)
         _extract_train(os.path.join(tars, "ILSVRC2012_img_train.tar"), os.path.join(out, "train"))
         log("extracting the validation tar into class folders")

@@ -149,9 +149,9 @@ class ImageClassificationTask(FairseqTask):
         epoch, its copies on different ranks) and drops the last partial batch (mixup needs even batches).
 
         One iterator per split, kept across epochs with its data loader and workers: fairseq asks for
-        the iterators again at every epoch and validation, and a new loader starts new workers. Under
-        fairseq's multi-GPU launch those imported fairseq again (2 x H200, Python 3.12): 7-9 s per
-        loader, at every epoch and every validation."""
+        the iterators again at every epoch and validation, and a new loader starts new workers. In the
+        processes of fairseq's multi-GPU launch (``torch.multiprocessing.spawn``) workers are spawned,
+        not forked, and import fairseq again: 7-9 s per loader on 2 H200s, at every epoch and validation."""
         if not max_sentences:
             raise ValueError("image classification needs --batch-size (images per GPU and step)")
         key = (dataset, max_sentences, seed, num_shards, shard_id, num_workers, data_buffer_size)

@@ -189,7 +189,8 @@ class ImageClassificationTask(FairseqTask):
                                             buffer_size=data_buffer_size, reuse_dataloader=True)
 
     def begin_valid_epoch(self, epoch, model):
-        """Collect garbage before the validation loader forks its workers. One ``--cuda-graphs``
+        """Collect garbage before the validation loader starts its workers (at the first validation: the
+        loaders are kept). One ``--cuda-graphs``
         run on an H200 printed eight "can only test a child process" tracebacks at validation (a
         worker finalising a data-loader iterator copied from the parent; harmless, same losses);
         the next such run, with this collection, printed none. The reading: that iterator waits

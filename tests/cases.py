@@ -1,5 +1,5 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
-"""Inputs, runners and error measures shared by the op tests; a check shared by the fairseq tasks' tests."""
+"""Inputs, runners and error measures shared by the op tests; checks shared by the fairseq plugin's tests."""
 from __future__ import annotations
 
 import math
@@ -110,4 +110,31 @@ def check_iterator_kept_across_epochs(task, dataset, reference, **args):
         assert seen[-1] == ids(reference(epoch))
     assert loaders[0] is not None and loaders[0] is loaders[1] and seen[0] != seen[1]
     return itr
+
+
+def train_against_eager(model, module, ref, batch, loss, amp, lr, device="cuda"):
+    """Three SGD steps of two accumulated micro-batches each: ``loss(model, b)``, which trains
+    ``module``'s parameters (through CUDA graphs, say), against ``loss(ref, b)`` computed eagerly, for
+    micro-batches ``b = batch(generator)``; the losses and every gradient compared. Returns the
+    tolerance used (2e-2 under bf16 autocast, else 1e-4)."""
+    opts = [torch.optim.SGD(m.parameters(), lr=lr) for m in (module, ref)]
+    gen = torch.Generator(device=device).manual_seed(1)
+    tol = 2e-2 if amp else 1e-4
+    for step in range(3):
+        for micro in range(2):
+            b = batch(gen)
+            losses = []
+            for m in (model, ref):
+                with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
+                    value = loss(m, b)
+                value.backward()
+                losses.append(value.item())
+            assert abs(losses[0] - losses[1]) < tol * abs(losses[1]), (step, micro, losses)
+        for (name, p), q in zip(module.named_parameters(), ref.parameters()):
+            err = ((p.grad - q.grad).norm() / q.grad.norm().clamp_min(1e-12)).item()
+            assert err < tol, (step, name, err)
+        for opt in opts:
+            opt.step()
+            opt.zero_grad(set_to_none=True)
+    return tol
 

@@ -5,7 +5,7 @@ import os
 
 import pytest
 import torch
-from cases import check_iterator_kept_across_epochs
+from cases import check_iterator_kept_across_epochs, train_against_eager
 
 pytest.importorskip("fairseq")
 pytest.importorskip("timm")
@@ -159,30 +159,13 @@ def test_graphed_net_runs_eagerly_where_no_graph_fits():
     assert graphed.key is None
 
 
-def _train_against_eager(graphed, net, ref, amp):
-    """Three SGD steps of two accumulated micro-batches each: ``graphed`` (a callable training
-    ``net``) against the eager ``ref``, losses and every gradient compared."""
-    opts = [torch.optim.SGD(m.parameters(), lr=0.1) for m in (net, ref)]
-    gen = torch.Generator(device="cuda").manual_seed(1)
-    tol = 2e-2 if amp else 1e-4
-    for step in range(3):
-        for micro in range(2):
-            img = torch.randn(6, 3, 16, 16, device="cuda", generator=gen)
-            y = torch.randint(0, 5, (6,), device="cuda", generator=gen)
-            losses = []
-            for f in (graphed, ref):
-                with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
-                    loss = torch.nn.functional.cross_entropy(f(img), y)
-                loss.backward()
-                losses.append(loss.item())
-            assert abs(losses[0] - losses[1]) < tol * abs(losses[1]), (step, micro, losses)
-        for (name, p), q in zip(net.named_parameters(), ref.parameters()):
-            err = ((p.grad - q.grad).norm() / q.grad.norm().clamp_min(1e-12)).item()
-            assert err < tol, (step, name, err)
-        for opt in opts:
-            opt.step()
-            opt.zero_grad(set_to_none=True)
-    return tol
+def _train_against_eager(model, net, ref, amp, device="cuda"):
+    """``cases.train_against_eager`` on random 16 x 16 images of 5 classes."""
+    def batch(gen):
+        return (torch.randn(6, 3, 16, 16, device=device, generator=gen),
+                torch.randint(0, 5, (6,), device=device, generator=gen))
+    return train_against_eager(model, net, ref, batch, lambda f, b: torch.nn.functional.cross_entropy(f(b[0]), b[1]),
+                               amp, 0.1, device)
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA graphs need a GPU")

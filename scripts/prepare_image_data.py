@@ -111,13 +111,22 @@ def _progress(what, done, total, t0):
 
 def _extract_train(path, train):
     """The training tar holds one tar per class (<wnid>.tar). Each class is extracted into
-    <wnid>.part and renamed when complete, so a rerun after a crash skips the classes already done."""
+    <wnid>.part and renamed when complete, so a rerun after a crash skips the classes already done.
+    A class folder found from an earlier run is kept only if it holds as many files as its tar (the
+    script's versions before 2026-11-29 extracted in place, so a crash left a class part done)."""
     t0, done, total = time.time(), 0, IMAGENET["classes"]
     with tarfile.open(path) as t:
         for member in t:
             if not member.name.endswith(".tar"):
                 fail(f"{path}: unexpected member {member.name} (the training tar holds one <wnid>.tar per class)")
             d = os.path.join(train, os.path.basename(member.name)[:-4])
+            if os.path.isdir(d):
+                with tarfile.open(fileobj=t.extractfile(member)) as inner:
+                    n = sum(m.isfile() for m in inner)
+                if len(os.listdir(d)) != n:
+                    log(f"{d} holds {len(os.listdir(d)):,} of its {n:,} images (an extraction stopped part way): "
+                        f"extracting the class again")
+                    shutil.rmtree(d)
             if not os.path.isdir(d):
                 shutil.rmtree(d + ".part", ignore_errors=True)
                 with tarfile.open(fileobj=t.extractfile(member)) as inner:

@@ -86,7 +86,8 @@ def _imagenet_tars(folder):
 
 def test_imagenet_extraction_from_the_tars(tmp_path, monkeypatch, capsys):
     """The ILSVRC2012 tars into train/<wnid>/ and val/<wnid>/ with progress lines; a rerun after a
-    crash (a class and an image half written) keeps what was complete and finishes the rest."""
+    crash (a class and an image half written) keeps what was complete and finishes the rest; a class
+    folder holding fewer files than its tar is extracted again."""
     import importlib.util
     spec = importlib.util.spec_from_file_location("prepare_image_data", os.path.join(ROOT, "scripts",
                                                                                      "prepare_image_data.py"))
@@ -114,6 +115,12 @@ def test_imagenet_extraction_from_the_tars(tmp_path, monkeypatch, capsys):
         prep.imagenet(str(data), None)
     prep.imagenet(str(data), str(tars))
     assert tree() == want and os.stat(kept).st_mtime == 0  # finished; the complete class not extracted again
+    # a class left part done in place (the script before 2026-11-29 extracted without .part folders)
+    os.remove(os.path.join(out, "train", "n01484850", "n01484850_0.JPEG"))
+    capsys.readouterr()
+    prep.imagenet(str(data), str(tars))
+    assert tree() == want and os.stat(kept).st_mtime == 0
+    assert "n01484850 holds 1 of its 2 images" in capsys.readouterr().out
 
 
 def test_clear_errors(tmp_path):

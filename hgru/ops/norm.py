@@ -46,15 +46,14 @@ def _(h, g, weight, bias, eps, silu, out_dtype):
 
 @torch.library.custom_op("hgru::norm_gate_bwd", mutates_args=())
 def _bwd(h: Tensor, g: Optional[Tensor], weight: Optional[Tensor], bias: Optional[Tensor], stats: Tensor, dz: Tensor,
-         silu: bool) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
+         silu: bool) -> Tuple[Tensor, Tensor, Tensor]:
     return _bwd_impl(h, g, weight, bias, stats, dz, silu)
 
 
 @_bwd.register_fake
 def _(h, g, weight, bias, stats, dz, silu):
     N = h.shape[-1]
-    return (torch.empty_like(h), h.new_empty(0) if g is None else torch.empty_like(g), h.new_empty(N, dtype=torch.float32),
-            h.new_empty(N, dtype=torch.float32))
+    return torch.empty_like(h), h.new_empty(0) if g is None else torch.empty_like(g), h.new_empty(2, N, dtype=torch.float32)
 
 
 def _setup(ctx, inputs, output):
@@ -66,7 +65,7 @@ def _setup(ctx, inputs, output):
 def _backward(ctx, dz, dstats):
     h, g, weight, bias, stats = ctx.saved_tensors
     bwd = _bwd_impl if getattr(ctx, "eager", False) else _bwd
-    dh, dg, dw, db = bwd(h, g, weight, bias, stats, dz, ctx.silu)
+    dh, dg, (dw, db) = bwd(h, g, weight, bias, stats, dz, ctx.silu)
     dg = None if g is None else dg
     dw = None if weight is None else dw.to(weight.dtype)
     db = None if bias is None else db.to(bias.dtype)

@@ -191,6 +191,48 @@ def test_triton_ops_torch_compile():
         assert torch.allclose(a, e, rtol=1e-3, atol=1e-5)
 
 
+def _op_cases():
+    """(op, args) for every custom op, forward and backward, with and without the optional inputs."""
+    gen = torch.Generator().manual_seed(0)
+    r = lambda *s: torch.randn(*s, generator=gen).to(DEVICE)  # noqa: E731
+    B, T, D = 2, 5, 16
+    cu = torch.tensor([0, 2, T], device=DEVICE)  # two sequences packed in the first row
+    h, g, w, b = r(B, T, D), r(B, T, D), r(D), r(D)
+    cases = []
+    for gate, weight, bias in ((g, w, b), (None, None, None)):
+        z, stats = torch.ops.hgru.norm_gate_fwd(h, gate, weight, bias, 1e-5, True, torch.float32)
+        cases += [(torch.ops.hgru.norm_gate_fwd, (h, gate, weight, bias, 1e-5, True, torch.bfloat16)),
+                  (torch.ops.hgru.norm_gate_bwd, (h, gate, weight, bias, stats, r(B, T, D), True))]
+    for cplx in (False, True):
+        shape = (B, T, D, 2) if cplx else (B, T, D)
+        x, gg = r(*shape), 0.5 * torch.rand(*shape, generator=gen).to(DEVICE)
+        for h0, cus, rev in ((None, None, False), (r(B, D, 2) if cplx else r(B, D), None, True),
+                             (None, cu, False)):
+            xs, gs = (x, gg) if cus is None else (x[:1], gg[:1])
+            args = (xs, gs, h0, cus, rev, cplx, "triton")
+            o, ht = torch.ops.hgru.scan_fwd(*args)
+            cases += [(torch.ops.hgru.scan_fwd, args),
+                      (torch.ops.hgru.scan_bwd, (gs, o, torch.randn_like(o), torch.randn_like(ht), h0, cus, rev, cplx,
+                                                 "triton"))]
+    c, f, th, lb = r(B, T, 2 * D), r(B, T, D), r(D), 0.5 * torch.rand(D, generator=gen).to(DEVICE)
+    for h0, rev in ((None, False), (r(B, 2 * D), True)):
+        args = (c, f, th, lb, h0, None, rev, True)
+        hh, ht = torch.ops.hgru.hgru_scan_fwd(*args)
+        cases += [(torch.ops.hgru.hgru_scan_fwd, args),
+                  (torch.ops.hgru.hgru_scan_bwd, (c, f, th, lb, hh, torch.randn_like(hh), torch.randn_like(ht), h0,
+                                                  None, rev, True))]
+    return cases
+
+
+def test_custom_ops_pass_opcheck():
+    """Every custom op through ``torch.library.opcheck``: schema (no output aliasing an input or
+    another output), fake tensors, autograd registration and AOT dispatch, as torch.compile needs them.
+    (The norm-gate backward once returned its weight and bias gradients as two views of one sum:
+    torch.compile then failed, on a GPU only; this runs on the CPU as well.)"""
+    for op, args in _op_cases():
+        torch.library.opcheck(op, args)
+
+
 def test_fused_tile_must_be_one_row(monkeypatch):
     """The fused passes step one time row per turn: a tile with BT > 1 is refused, not ignored."""
     monkeypatch.setitem(common.TILES, ("hgru", 2), (4, 128, 1, 32))

@@ -147,7 +147,8 @@ def norm_gate_fwd(h, g, w, b, eps: float, silu: bool, out_dtype: torch.dtype):
 
 
 def norm_gate_bwd(h, g, w, b, stats, dz, silu: bool):
-    """Returns dh like h, dg like g (an empty tensor when g is None), dw [N] and db [N] float32."""
+    """Returns dh like h, dg like g (an empty tensor when g is None) and [dw, db] [2, N] float32 (one
+    tensor: the outputs of a custom op may not alias each other, and two views of one sum would)."""
     h2, g2 = _rows(h, g)
     dz2 = dz.reshape(h2.shape).contiguous()
     M, N = h2.shape
@@ -163,5 +164,4 @@ def norm_gate_bwd(h, g, w, b, stats, dz, silu: bool):
     _norm_bwd_kernel[(P,)](h2, g2, w, b, stats, dz2, dh, dg, dw, db, M, N, HAS_G=g is not None,
                            HAS_W=w is not None, HAS_B=b is not None, SILU=silu, STAGES=BWD_STAGES[size],
                            ROW_SUMS=kind == "short", **blk)
-    dw, db = dwb.sum(1)  # one launch for both
-    return dh.view(h.shape), dg if g is None else dg.view(g.shape), dw, db
+    return dh.view(h.shape), dg if g is None else dg.view(g.shape), dwb.sum(1)  # one launch for both

@@ -178,6 +178,12 @@ class ImageClassificationTask(FairseqTask):
                 sampler.set_epoch(ep)
                 idx = list(sampler)
                 n = len(idx) // max_sentences * max_sentences
+                if n == 0:  # fairseq would run epochs of no updates without a word
+                    raise ValueError(
+                        f"the training set gives this GPU {len(idx)} images per epoch, not one batch of "
+                        f"{max_sentences} ({len(dataset)} images, {num_shards} GPUs; timm's RepeatAugSampler "
+                        f"before timm 1.0 keeps a multiple of 256 images per epoch): use more images, a smaller "
+                        f"--batch-size or --no-repeated-aug")
                 return [idx[i:i + max_sentences] for i in range(0, n, max_sentences)]
             return iterators.EpochBatchIterator(dataset, dataset.collater, batches, seed=seed, num_shards=1, shard_id=0,
                                                 num_workers=workers, epoch=epoch, buffer_size=data_buffer_size,

@@ -109,6 +109,16 @@ def test_augmentation_pipeline_and_repeated_augmentation(tmp_path):
     assert counts.max() == 3 and (counts == 3).sum() >= 20  # each selected image three times, across ranks
 
 
+def test_too_few_images_for_one_batch(tmp_path):
+    """An epoch without a single batch is an error, not a run of empty epochs."""
+    make_folder(tmp_path, n=1)
+    task = task_for(tmp_path)
+    task.load_dataset("train")
+    with pytest.raises(ValueError, match="2 images, 2 GPUs.*--batch-size"):
+        itr = task.get_batch_iterator(task.datasets["train"], max_sentences=4, num_shards=2, shard_id=0, epoch=1)
+        list(itr.next_epoch_itr(shuffle=True))
+
+
 def test_batch_iterators_are_kept_across_epochs(tmp_path):
     """One iterator per split and shard, kept with its data loader; each epoch's batches those a new
     iterator would give."""

@@ -170,8 +170,10 @@ class ImageClassificationTask(FairseqTask):
             def batches(_dataset, ep):
                 if not self.cfg.no_repeated_aug:
                     from timm.data.distributed_sampler import RepeatAugSampler
+                    # each GPU's epoch: (images // 256 * 256) / GPUs images as in DeiT, or (images / GPUs)
+                    # below 256 images (timm 1.0.31's rule, set here: timm 1.0.30 and before gave 0 there)
                     sampler = RepeatAugSampler(dataset, num_replicas=num_shards, rank=shard_id, shuffle=True,
-                                               num_repeats=3)
+                                               num_repeats=3, selected_round=256 if len(dataset) >= 256 else 0)
                 else:
                     sampler = torch.utils.data.DistributedSampler(dataset, num_shards, shard_id, shuffle=True,
                                                                   seed=seed)
@@ -181,9 +183,8 @@ class ImageClassificationTask(FairseqTask):
                 if n == 0:  # fairseq would run epochs of no updates without a word
                     raise ValueError(
                         f"the training set gives this GPU {len(idx)} images per epoch, not one batch of "
-                        f"{max_sentences} ({len(dataset)} images, {num_shards} GPUs; timm's RepeatAugSampler "
-                        f"before timm 1.0 keeps a multiple of 256 images per epoch): use more images, a smaller "
-                        f"--batch-size or --no-repeated-aug")
+                        f"{max_sentences} ({len(dataset)} images, {num_shards} GPUs): use more images or a smaller "
+                        f"--batch-size")
                 return [idx[i:i + max_sentences] for i in range(0, n, max_sentences)]
             return iterators.EpochBatchIterator(dataset, dataset.collater, batches, seed=seed, num_shards=1, shard_id=0,
                                                 num_workers=workers, epoch=epoch, buffer_size=data_buffer_size,

@@ -83,13 +83,22 @@ def _store_state(p, offs, mask, D, re, im, FUSED: tl.constexpr):
 # Inline PTX cannot run in Triton's interpreter, which takes tl.sigmoid instead (the GPU tests
 # check the PTX path).
 _FAST_SIGMOID: tl.constexpr = tl.constexpr(not common.INTERPRET)
+# The fused kernels' sigmoids by one tanh instruction where the inputs have 2 bytes (``_sigmoid``)
+TANH_GATES: tl.constexpr = tl.constexpr(True)
 
 
 @triton.jit
-def _sigmoid(x):
+def _sigmoid(x, TANH: tl.constexpr = False):
     """1 / (1 + e^-x) by the approximate ex2 and rcp instructions (flushing denormals): 4
-    instructions where tl.sigmoid's full-range exp and division take about 12 (NOTES.md)."""
+    instructions where tl.sigmoid's full-range exp and division take about 12 (NOTES.md). TANH
+    (inputs of 2 bytes): 0.5 + 0.5 tanh(x / 2) by the one approximate tanh instruction, half the
+    special-function work (absolute error below 2.5e-4, under the inputs' own rounding of 2^-9
+    relative); the interpreter, which cannot run inline PTX, keeps tl.sigmoid."""
     if _FAST_SIGMOID:
+        if TANH:
+            t = tl.inline_asm_elementwise("tanh.approx.f32 $0, $1;", "=f,f", [x * 0.5], dtype=tl.float32,
+                                          is_pure=True, pack=1)
+            return 0.5 * t + 0.5
         e = tl.inline_asm_elementwise("ex2.approx.ftz.f32 $0, $1;", "=f,f", [x * -1.4426950408889634],
                                       dtype=tl.float32, is_pure=True, pack=1)
         return tl.inline_asm_elementwise("rcp.approx.ftz.f32 $0, $1;", "=f,f", [1. + e], dtype=tl.float32,
@@ -98,8 +107,8 @@ def _sigmoid(x):
 
 
 @triton.jit
-def _lambda(b_f, b_lb):
-    s = _sigmoid(b_f)
+def _lambda(b_f, b_lb, TANH: tl.constexpr = False):
+    s = _sigmoid(b_f, TANH)
     return b_lb + (1 - b_lb) * s, s
 
 
@@ -200,12 +209,13 @@ def _hgru_fwd_rows(p_c, p_f, p_h, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos,
     p_f += t * s_ft
     p_h += t * s_ht
     b_lp = tl.full(b_hr.shape, 1., tl.float32)
+    TANH: tl.constexpr = TANH_GATES and p_c.dtype.element_ty.primitive_bitwidth < 32
     for _ in tl.range(hi - lo, num_stages=STAGES):
         b_cr, b_ci = _pairs(tl.load(p_c + o_c, mask=m_c, other=0.))
-        b_lam, _ = _lambda(tl.load(p_f + o_d, mask=m_d, other=0.).to(tl.float32), b_lb)
+        b_lam, _ = _lambda(tl.load(p_f + o_d, mask=m_d, other=0.).to(tl.float32), b_lb, TANH)
         if SILU:
-            b_cr *= _sigmoid(b_cr)
-            b_ci *= _sigmoid(b_ci)
+            b_cr *= _sigmoid(b_cr, TANH)
+            b_ci *= _sigmoid(b_ci, TANH)
         b_gr, b_gi = b_lam * b_cos, b_lam * b_sin
         b_hr, b_hi = b_gr * b_hr - b_gi * b_hi + (1 - b_lam) * b_cr, b_gr * b_hi + b_gi * b_hr + (1 - b_lam) * b_ci
         if AGG:
@@ -314,7 +324,8 @@ def _hgru_bwd_rows(p_c, p_f, p_h, p_dh, p_dc, p_df, n, lo, hi, o_d, m_d, o_c, m_
     S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step
     t = (lo if REVERSE else hi - 1).to(tl.int64)
     inside = (t + S >= 0) & (t + S < n)
-    b_lam, _ = _lambda(tl.load(p_f + (t + S) * s_ft + o_d, mask=m_d & inside, other=0.).to(tl.float32), b_lb)
+    TANH: tl.constexpr = TANH_GATES and p_c.dtype.element_ty.primitive_bitwidth < 32
+    b_lam, _ = _lambda(tl.load(p_f + (t + S) * s_ft + o_d, mask=m_d & inside, other=0.).to(tl.float32), b_lb, TANH)
     b_gr = tl.where(inside, b_lam * b_cos, 1.)
     b_gi = tl.where(inside, b_lam * b_sin, 0.)
     b_mod = tl.where(inside, b_lam, 1.)
@@ -331,7 +342,7 @@ def _hgru_bwd_rows(p_c, p_f, p_h, p_dh, p_dc, p_df, n, lo, hi, o_d, m_d, o_c, m_
         b_dr = tl.load(p_dh + o_d, mask=m_d, other=0.).to(tl.float32)
         b_di = tl.load(p_dh + D + o_d, mask=m_d, other=0.).to(tl.float32)
         b_ar, b_ai = b_dr + b_gr * b_ar + b_gi * b_ai, b_di + b_gr * b_ai - b_gi * b_ar
-        b_lam, b_s = _lambda(tl.load(p_f + o_d, mask=m_d, other=0.).to(tl.float32), b_lb)
+        b_lam, b_s = _lambda(tl.load(p_f + o_d, mask=m_d, other=0.).to(tl.float32), b_lb, TANH)
         if AGG:
             b_lp *= b_mod
             b_mod = b_lam
@@ -347,7 +358,7 @@ def _hgru_bwd_rows(p_c, p_f, p_h, p_dh, p_dc, p_df, n, lo, hi, o_d, m_d, o_c, m_
             b_ggi = b_ai * b_hr - b_ar * b_hi
             b_xr, b_xi = _pairs(tl.load(p_c + o_c, mask=m_c, other=0.))
             if SILU:
-                b_sr, b_si = _sigmoid(b_xr), _sigmoid(b_xi)
+                b_sr, b_si = _sigmoid(b_xr, TANH), _sigmoid(b_xi, TANH)
                 b_ur, b_ui = b_xr * b_sr, b_xi * b_si
                 b_jr, b_ji = b_sr * (1 + b_xr * (1 - b_sr)), b_si * (1 + b_xi * (1 - b_si))
             else:
@@ -555,10 +566,11 @@ def _hgru_inputs(c_in, f_in, b_lb, R: tl.constexpr, NW: tl.constexpr, SILU: tl.c
     c = _widen(c_in) if WIDEN else c_in.to(tl.float32)
     f = _widen(f_in) if WIDEN else f_in.to(tl.float32)
     x_r, x_i = _split3(c, R, NW)
-    lam, _ = _lambda(tl.reshape(f, [R, NW, f.shape[1]]), b_lb[None, None, :])
+    TANH: tl.constexpr = TANH_GATES and c_in.dtype.primitive_bitwidth < 32
+    lam, _ = _lambda(tl.reshape(f, [R, NW, f.shape[1]]), b_lb[None, None, :], TANH)
     if SILU:
-        x_r *= _sigmoid(x_r)
-        x_i *= _sigmoid(x_i)
+        x_r *= _sigmoid(x_r, TANH)
+        x_i *= _sigmoid(x_i, TANH)
     return lam, (1 - lam) * x_r, (1 - lam) * x_i
 
 

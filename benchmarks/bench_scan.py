@@ -20,7 +20,9 @@ floor = bytes that must move / copy bandwidth, the copy bandwidth measured in th
 States, theta, the lower bound and the norm's weight and bias are O(B D) and ignored. ``hgru`` is
 the fused op (projections in, h out); ``composed`` computes the same function from PyTorch ops and
 :func:`hgru.complex_scan`, as an unfused layer would. fwd+bwd is one forward and one backward
-through autograd; ratio = time / floor.
+through autograd; ratio = time / floor. "copy ratio": elementwise kernels moving the op's bytes (half
+read, half written; one for the forward, one per pass for forward + backward), timed as the op is,
+over the same floor: what streaming alone costs at this size (launch and ramp included).
 
 Times are GPU times, the calls replayed from a CUDA graph; "eager" columns time the same calls
 from Python, as a training loop makes them: at small sizes the difference is the per-call
@@ -121,6 +123,15 @@ def errors(op, ins):
     return " ".join(f"{rel(a, b):.1e}" for a, b in zip(got, want))
 
 
+def copy_ms(*nbytes) -> float:
+    """GPU time of elementwise kernels (float32 negation) moving ``nbytes`` each (half read, half
+    written), one after the other: kernels, as the ops' are (``copy_`` in their place gave 1.34-1.36x
+    for the fp32 forward + backward rows and 1.01x for the others on an H200, not understood)."""
+    bufs = [torch.randn(b // 8, device="cuda") for b in nbytes]
+    pairs = [(b, torch.empty_like(b)) for b in bufs]
+    return median_ms(lambda: [torch.neg(s, out=d) for s, d in pairs], graph=True)
+
+
 def bench(op, dtype_name, shape, bw, check=False):
     dtype = DTYPES[dtype_name]
     ins = inputs(op, shape, dtype)
@@ -145,8 +156,10 @@ def bench(op, dtype_name, shape, bw, check=False):
            "eager fwd+bwd ms": f"{t_all_eager:.3f}"}
     if op not in BASELINES:
         f_fwd, f_all = fwd_bytes / bw * 1e3, (fwd_bytes + bwd_bytes) / bw * 1e3
+        c_fwd, c_all = copy_ms(fwd_bytes), copy_ms(fwd_bytes, bwd_bytes)
         row.update({"fwd floor": f"{f_fwd:.3f}", "fwd ratio": f"{t_fwd / f_fwd:.2f}",
-                    "fwd+bwd floor": f"{f_all:.3f}", "fwd+bwd ratio": f"{t_all / f_all:.2f}"})
+                    "fwd+bwd floor": f"{f_all:.3f}", "fwd+bwd ratio": f"{t_all / f_all:.2f}",
+                    "fwd copy ratio": f"{c_fwd / f_fwd:.2f}", "fwd+bwd copy ratio": f"{c_all / f_all:.2f}"})
     if check:
         row["rel err (out, grads)"] = errors(op, ins)
     row.update({"_t_fwd": t_fwd, "_t_all": t_all, "_t_fwd_eager": t_fwd_eager, "_t_all_eager": t_all_eager,
@@ -172,8 +185,8 @@ def main():
     else:
         todo = [t for t in TARGETS if args.ops is None or t[0] in args.ops]
     rows = [bench(op, dt, shape, bw, args.check) for op, dt, shape in todo]
-    cols = ["op", "dtype", "B,T,D", "fwd ms", "fwd floor", "fwd ratio", "fwd+bwd ms", "fwd+bwd floor", "fwd+bwd ratio",
-            "eager fwd ms", "eager fwd+bwd ms"]
+    cols = ["op", "dtype", "B,T,D", "fwd ms", "fwd floor", "fwd ratio", "fwd copy ratio", "fwd+bwd ms", "fwd+bwd floor",
+            "fwd+bwd ratio", "fwd+bwd copy ratio", "eager fwd ms", "eager fwd+bwd ms"]
     if args.check:
         cols.append("rel err (out, grads)")
     print(table(rows, cols))

@@ -83,8 +83,6 @@ def _store_state(p, offs, mask, D, re, im, FUSED: tl.constexpr):
 # Inline PTX cannot run in Triton's interpreter, which takes tl.sigmoid instead (the GPU tests
 # check the PTX path).
 _FAST_SIGMOID: tl.constexpr = tl.constexpr(not common.INTERPRET)
-# The fused kernels' sigmoids by one tanh instruction where the inputs have 2 bytes (``_sigmoid``)
-TANH_GATES: tl.constexpr = tl.constexpr(True)
 
 
 @triton.jit
@@ -209,7 +207,7 @@ def _hgru_fwd_rows(p_c, p_f, p_h, lo, hi, o_d, m_d, o_c, m_c, b_hr, b_hi, b_cos,
     p_f += t * s_ft
     p_h += t * s_ht
     b_lp = tl.full(b_hr.shape, 1., tl.float32)
-    TANH: tl.constexpr = TANH_GATES and p_c.dtype.element_ty.primitive_bitwidth < 32
+    TANH: tl.constexpr = p_c.dtype.element_ty.primitive_bitwidth < 32  # 2-byte inputs
     for _ in tl.range(hi - lo, num_stages=STAGES):
         b_cr, b_ci = _pairs(tl.load(p_c + o_c, mask=m_c, other=0.))
         b_lam, _ = _lambda(tl.load(p_f + o_d, mask=m_d, other=0.).to(tl.float32), b_lb, TANH)
@@ -324,7 +322,7 @@ def _hgru_bwd_rows(p_c, p_f, p_h, p_dh, p_dc, p_df, n, lo, hi, o_d, m_d, o_c, m_
     S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step
     t = (lo if REVERSE else hi - 1).to(tl.int64)
     inside = (t + S >= 0) & (t + S < n)
-    TANH: tl.constexpr = TANH_GATES and p_c.dtype.element_ty.primitive_bitwidth < 32
+    TANH: tl.constexpr = p_c.dtype.element_ty.primitive_bitwidth < 32  # 2-byte inputs
     b_lam, _ = _lambda(tl.load(p_f + (t + S) * s_ft + o_d, mask=m_d & inside, other=0.).to(tl.float32), b_lb, TANH)
     b_gr = tl.where(inside, b_lam * b_cos, 1.)
     b_gi = tl.where(inside, b_lam * b_sin, 0.)
@@ -566,7 +564,7 @@ def _hgru_inputs(c_in, f_in, b_lb, R: tl.constexpr, NW: tl.constexpr, SILU: tl.c
     c = _widen(c_in) if WIDEN else c_in.to(tl.float32)
     f = _widen(f_in) if WIDEN else f_in.to(tl.float32)
     x_r, x_i = _split3(c, R, NW)
-    TANH: tl.constexpr = TANH_GATES and c_in.dtype.primitive_bitwidth < 32
+    TANH: tl.constexpr = c_in.dtype.primitive_bitwidth < 32  # 2-byte inputs
     lam, _ = _lambda(tl.reshape(f, [R, NW, f.shape[1]]), b_lb[None, None, :], TANH)
     if SILU:
         x_r *= _sigmoid(x_r, TANH)

@@ -42,8 +42,11 @@ def _run(mode):
 
 
 def test_read_ahead_thread_stopped_at_exit():
-    bare = _run("none")  # the failure the plugin prevents, as fairseq-train showed it after "done training"
-    assert bare.returncode != 0 and "terminate called without an active exception" in bare.stderr, bare
+    # the failure the plugin prevents, as fairseq-train showed it after "done training" (the thread is
+    # almost always inside a product at exit; caught between two, it would exit cleanly: three tries)
+    aborted = (r.returncode != 0 and "terminate called without an active exception" in r.stderr
+               for r in (_run("none") for _ in range(3)))
+    assert any(aborted), "the script without the plugin exited cleanly three times: the test no longer shows the abort"
     with_plugin = _run("plugin")
     assert with_plugin.returncode == 0, with_plugin.stderr
     assert with_plugin.stdout.strip() == "exiting" and "did not stop" not in with_plugin.stderr

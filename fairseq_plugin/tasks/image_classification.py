@@ -16,6 +16,8 @@ from fairseq.data import FairseqDataset, iterators
 from fairseq.dataclass import FairseqDataclass
 from fairseq.tasks import FairseqTask, register_task
 
+from . import kept_iterator
+
 LAYOUT = ("{root}/train/<class>/<image> and {root}/val/<class>/<image> (torchvision ImageFolder, as ImageNet-1k "
           "is usually unpacked), or {root}/cifar-10-batches-py/ with dataset_format=cifar10")
 
@@ -155,12 +157,7 @@ class ImageClassificationTask(FairseqTask):
         if not max_sentences:
             raise ValueError("image classification needs --batch-size (images per GPU and step)")
         key = (dataset, max_sentences, seed, num_shards, shard_id, num_workers, data_buffer_size)
-        if not disable_iterator_cache and key in self.dataset_to_epoch_iter:
-            return self.dataset_to_epoch_iter[key]
-        itr = self._batch_iterator(*key, epoch)
-        if not disable_iterator_cache:
-            self.dataset_to_epoch_iter[key] = itr
-        return itr
+        return kept_iterator(self, key, lambda: self._batch_iterator(*key, epoch), not disable_iterator_cache)
 
     def _batch_iterator(self, dataset, max_sentences, seed, num_shards, shard_id, num_workers, data_buffer_size,
                         epoch):

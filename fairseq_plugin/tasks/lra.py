@@ -12,6 +12,8 @@ from fairseq.tasks import FairseqTask, register_task
 
 import lra
 
+from . import kept_iterator
+
 VOCAB = {"tokens": len(lra.readers.LISTOPS_VOCAB), "bytes": 257, "bytes2": 257, "pixels": 0}
 
 
@@ -131,10 +133,6 @@ class LRATask(FairseqTask):
         start: benchmarks/NOTES.md, session 20)."""
         key = (dataset, max_tokens, max_sentences, required_batch_size_multiple, seed, num_shards, shard_id,
                num_workers, data_buffer_size, skip_remainder_batch, grouped_shuffling)
-        cached = not (disable_iterator_cache or update_epoch_batch_itr)
-        if cached and key in self.dataset_to_epoch_iter:
-            return self.dataset_to_epoch_iter[key]
-        dataset.set_epoch(epoch)
 
         def batches(ds, _epoch):  # the epoch is the dataset's, set by the iterator's next_epoch_itr
             indices = ds.ordered_indices()
@@ -142,13 +140,14 @@ class LRATask(FairseqTask):
                 indices = self.filter_indices_by_size(indices, ds, max_positions, ignore_invalid_inputs)
             return ds.batch_by_size(indices, max_tokens=max_tokens, max_sentences=max_sentences,
                                     required_batch_size_multiple=required_batch_size_multiple)
-        itr = iterators.EpochBatchIterator(dataset, dataset.collater, batches, seed=seed, num_shards=num_shards,
-                                           shard_id=shard_id, num_workers=num_workers, epoch=epoch,
-                                           buffer_size=data_buffer_size, skip_remainder_batch=skip_remainder_batch,
-                                           grouped_shuffling=grouped_shuffling, reuse_dataloader=True)
-        if cached:
-            self.dataset_to_epoch_iter[key] = itr
-        return itr
+
+        def make():
+            dataset.set_epoch(epoch)
+            return iterators.EpochBatchIterator(dataset, dataset.collater, batches, seed=seed, num_shards=num_shards,
+                                                shard_id=shard_id, num_workers=num_workers, epoch=epoch,
+                                                buffer_size=data_buffer_size, skip_remainder_batch=skip_remainder_batch,
+                                                grouped_shuffling=grouped_shuffling, reuse_dataloader=True)
+        return kept_iterator(self, key, make, not (disable_iterator_cache or update_epoch_batch_itr))
 
     def max_positions(self):
         return None

@@ -123,8 +123,9 @@ def _extract_train(path, train):
             if os.path.isdir(d):
                 with tarfile.open(fileobj=t.extractfile(member)) as inner:
                     n = sum(m.isfile() for m in inner)
-                if len(os.listdir(d)) != n:
-                    log(f"{d} holds {len(os.listdir(d)):,} of its {n:,} images (an extraction stopped part way): "
+                have = len(os.listdir(d))
+                if have != n:
+                    log(f"{d} holds {have:,} of its {n:,} images (an extraction stopped part way): "
                         f"extracting the class again")
                     shutil.rmtree(d)
             if not os.path.isdir(d):

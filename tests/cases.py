@@ -1,8 +1,13 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
-"""Inputs, runners and error measures shared by the op tests; checks shared by the fairseq plugin's tests."""
+"""Inputs, runners and error measures shared by the op tests; checks shared by the fairseq plugin's
+tests; the data-preparation scripts as modules, and tar archives for their tests."""
 from __future__ import annotations
 
+import importlib.util
+import io
 import math
+import os
+import tarfile
 
 import torch
 
@@ -138,3 +143,29 @@ def train_against_eager(model, module, ref, batch, loss, amp, lr, device="cuda")
             opt.zero_grad(set_to_none=True)
     return tol
 
+
+
+def load_script(name, monkeypatch):
+    """``scripts/<name>.py`` as a module (the scripts folder on ``sys.path`` for the test's duration:
+    the scripts import their neighbours)."""
+    scripts = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts")
+    monkeypatch.syspath_prepend(scripts)
+    spec = importlib.util.spec_from_file_location(name, os.path.join(scripts, name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_tar(target, files, mode="w"):
+    """A tar archive of ``files`` ({member name: bytes}) at ``target``, a path or a binary file object
+    (``mode``: "w", "w:gz")."""
+    if isinstance(target, (str, os.PathLike)):
+        os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
+        archive = tarfile.open(target, mode)
+    else:
+        archive = tarfile.open(fileobj=target, mode=mode)
+    with archive as t:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 
 import pytest
+from cases import load_script, write_tar
 
 pytest.importorskip("fairseq")
 pytest.importorskip("timm")
@@ -45,30 +46,24 @@ def _imagenet_tars(folder):
     the validation tar of ILSVRC2012_val_<n>.JPEG and the devkit (meta.mat synsets, one of them not a
     leaf class, and the validation ground truth as ILSVRC2012_IDs). Returns {path in the tree: bytes}."""
     import io
-    import tarfile
     import numpy as np
     import scipy.io
 
-    def add(t, name, data):
-        info = tarfile.TarInfo(name)
-        info.size = len(data)
-        t.addfile(info, io.BytesIO(data))
     wnids = ["n01440764", "n01443537", "n01484850"]
-    want = {}
-    with tarfile.open(folder / "ILSVRC2012_img_train.tar", "w") as t:
-        for w in wnids:
-            inner = io.BytesIO()
-            with tarfile.open(fileobj=inner, mode="w") as c:
-                for k in range(2):
-                    add(c, f"{w}_{k}.JPEG", f"{w} {k}".encode())
-                    want[f"train/{w}/{w}_{k}.JPEG"] = f"{w} {k}".encode()
-            add(t, f"{w}.tar", inner.getvalue())
+    want, train = {}, {}
+    for w in wnids:
+        images = {f"{w}_{k}.JPEG": f"{w} {k}".encode() for k in range(2)}
+        want.update({f"train/{w}/{name}": data for name, data in images.items()})
+        inner = io.BytesIO()
+        write_tar(inner, images)
+        train[f"{w}.tar"] = inner.getvalue()
+    write_tar(folder / "ILSVRC2012_img_train.tar", train)
     truth = [2, 1, 3, 2]
-    with tarfile.open(folder / "ILSVRC2012_img_val.tar", "w") as t:
-        for i in (3, 1, 4, 2):  # not in name order
-            name = f"ILSVRC2012_val_{i:08d}.JPEG"
-            add(t, name, f"val {i}".encode())
-            want[f"val/{wnids[truth[i - 1] - 1]}/{name}"] = f"val {i}".encode()
+    val = {}
+    for i in (3, 1, 4, 2):  # not in name order
+        name = f"ILSVRC2012_val_{i:08d}.JPEG"
+        val[name] = want[f"val/{wnids[truth[i - 1] - 1]}/{name}"] = f"val {i}".encode()
+    write_tar(folder / "ILSVRC2012_img_val.tar", val)
     fields = ("ILSVRC2012_ID", "WNID", "words", "gloss", "num_children", "children", "wordnet_height",
               "num_train_images")
     synsets = np.zeros((4, 1), dtype=[(f, "O") for f in fields])
@@ -77,10 +72,10 @@ def _imagenet_tars(folder):
                          np.array([[children]], np.uint8), np.zeros((1, 0)), np.array([[0]]), np.array([[2]]))
     mat = io.BytesIO()
     scipy.io.savemat(mat, {"synsets": synsets})
-    with tarfile.open(folder / "ILSVRC2012_devkit_t12.tar.gz", "w:gz") as t:
-        add(t, "ILSVRC2012_devkit_t12/data/meta.mat", mat.getvalue())
-        add(t, "ILSVRC2012_devkit_t12/data/ILSVRC2012_validation_ground_truth.txt",
-            "".join(f"{y}\n" for y in truth).encode())
+    devkit = "ILSVRC2012_devkit_t12/data/"
+    write_tar(folder / "ILSVRC2012_devkit_t12.tar.gz", {
+        devkit + "meta.mat": mat.getvalue(),
+        devkit + "ILSVRC2012_validation_ground_truth.txt": "".join(f"{y}\n" for y in truth).encode()}, "w:gz")
     return want
 
 
@@ -88,11 +83,7 @@ def test_imagenet_extraction_from_the_tars(tmp_path, monkeypatch, capsys):
     """The ILSVRC2012 tars into train/<wnid>/ and val/<wnid>/ with progress lines; a rerun after a
     crash (a class and an image half written) keeps what was complete and finishes the rest; a class
     folder holding fewer files than its tar is extracted again."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("prepare_image_data", os.path.join(ROOT, "scripts",
-                                                                                     "prepare_image_data.py"))
-    prep = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(prep)
+    prep = load_script("prepare_image_data", monkeypatch)
     monkeypatch.setattr(prep, "IMAGENET", {"classes": 3, "train": 6, "val": 4})
     tars, data = tmp_path / "tars", tmp_path / "data"
     tars.mkdir()

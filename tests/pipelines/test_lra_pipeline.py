@@ -7,7 +7,7 @@ import sys
 
 import pytest
 import torch
-from cases import check_iterator_kept_across_epochs
+from cases import check_iterator_kept_across_epochs, load_script, write_tar
 
 pytest.importorskip("fairseq")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -55,37 +55,16 @@ def test_two_gloo_processes_train_and_validate(demo, tmp_path):
     assert '"num_updates": "3"' in outs[0] and '"valid_acc1"' in outs[0]
 
 
-def _prepare_lra_data(monkeypatch):
-    """scripts/prepare_lra_data.py as a module (it imports its neighbours)."""
-    import importlib.util
-    monkeypatch.syspath_prepend(os.path.join(ROOT, "scripts"))
-    spec = importlib.util.spec_from_file_location("prepare_lra_data", os.path.join(ROOT, "scripts", "prepare_lra_data.py"))
-    prep = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(prep)
-    return prep
-
-
-def _targz(path, files):
-    import io
-    import tarfile
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(path, "w:gz") as t:
-        for name, data in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            t.addfile(info, io.BytesIO(data))
-
-
 def test_release_extraction_resumes_and_takes_placed_files(tmp_path, monkeypatch, capsys):
     """The LRA release from an archive placed by hand (no network: the URL is unreachable), with
     progress lines; a rerun after a crash extracts again; folders placed by hand are taken as they are."""
-    prep = _prepare_lra_data(monkeypatch)
+    prep = load_script("prepare_lra_data", monkeypatch)
     monkeypatch.setattr(prep, "LRA_URL", "http://127.0.0.1:9/lra_release.gz")
     monkeypatch.setattr(prep, "EVERY", 2)
     root = tmp_path / "lra"
     files = {f"{d}/part_{i}.tsv": f"{d} {i}".encode() for d in prep.RELEASE for i in range(2)}
-    _targz(root / "downloads" / "lra_release.tar.gz",
-           {f"lra_release/{k}": v for k, v in {**files, "notes/readme.txt": b"not extracted"}.items()})
+    write_tar(root / "downloads" / "lra_release.tar.gz",
+              {f"lra_release/{k}": v for k, v in {**files, "notes/readme.txt": b"not extracted"}.items()}, "w:gz")
     tree = lambda: {os.path.relpath(os.path.join(r, f), root): open(os.path.join(r, f), "rb").read()  # noqa: E731
                     for d in prep.RELEASE for r, _, fs in os.walk(root / d) for f in fs}
     prep.lra_release(str(root))
@@ -106,11 +85,11 @@ def test_release_extraction_resumes_and_takes_placed_files(tmp_path, monkeypatch
 def test_imdb_extraction_after_a_crash(tmp_path, monkeypatch):
     """A half-extracted aclImdb (its marker left by a crash) is extracted again from the archive."""
     import hashlib
-    prep = _prepare_lra_data(monkeypatch)
+    prep = load_script("prepare_lra_data", monkeypatch)
     root = tmp_path / "lra"
     files = {f"aclImdb/{split}/{p}/0_{r}.txt": f"{split} {p}".encode() for split in ("train", "test")
              for p, r in (("pos", 9), ("neg", 2))}
-    _targz(root / "downloads" / "aclImdb_v1.tar.gz", files)
+    write_tar(root / "downloads" / "aclImdb_v1.tar.gz", files, "w:gz")
     md5 = hashlib.md5((root / "downloads" / "aclImdb_v1.tar.gz").read_bytes()).hexdigest()
     monkeypatch.setattr(prep, "IMDB", ("http://127.0.0.1:9/aclImdb_v1.tar.gz", md5))
     (root / "aclImdb" / "test" / "neg").mkdir(parents=True)

@@ -2,8 +2,11 @@
 """Every LRA task trains a few steps on the offline stand-ins; script_lra.py writes its table; configs resolve."""
 import argparse
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 
 import pytest
 import torch
@@ -11,6 +14,7 @@ from cases import check_iterator_kept_across_epochs, load_script, write_tar
 
 pytest.importorskip("fairseq")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+GLOO_TIMEOUT_S = 600  # the two processes take about 10 s on two CPU cores
 TASKS = ["listops", "text", "retrieval", "image", "pathfinder", "pathx"]
 
 
@@ -36,11 +40,32 @@ def test_each_task_trains(task, demo, tmp_path):
     assert '"num_updates": "2"' in out.stdout + out.stderr
 
 
+def _descendants(pid):
+    """Process ids below ``pid`` (DataLoader workers), read from /proc."""
+    parent = {}
+    for d in os.listdir("/proc"):
+        try:
+            parent[int(d)] = int(open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()[1])
+        except (ValueError, OSError, IndexError):
+            pass
+    out, todo = [], [pid]
+    while todo:
+        top = todo.pop()
+        kids = [c for c, p in parent.items() if p == top]
+        out += kids
+        todo += kids
+    return out
+
+
 def test_two_gloo_processes_train_and_validate(demo, tmp_path):
     """Two CPU processes through fairseq's DDP (gloo), the way several GPUs run: fairseq sums the
     logging outputs across processes into tensors, which the criterion's accuracy must take (every
-    run on several GPUs once died at its first log line), and each process keeps its shard's iterators."""
-    port = 20000 + os.getpid() % 20000
+    run on several GPUs once died at its first log line), and each process keeps its shard's iterators.
+    A run that hangs has every process's Python stacks dumped into its log (faulthandler on SIGABRT)
+    and both logs shown."""
+    with socket.socket() as s:  # a port free now, on the loopback interface gloo is told to use
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
     cmd = ["fairseq-train", demo, "--user-dir", "fairseq_plugin", "--task", "lra", "--lra-task", "listops", "--arch",
            "hgrn_lra_listops", "--n-layers", "1", "--d-model", "8", "--mixer", "hgru1d", "--criterion",
            "classification", "--optimizer", "adam", "--lr", "1e-3", "--max-update", "3", "--batch-size", "4",
@@ -48,10 +73,22 @@ def test_two_gloo_processes_train_and_validate(demo, tmp_path):
            "--log-interval", "1", "--distributed-world-size", "2", "--distributed-backend", "gloo",
            "--distributed-init-method", f"tcp://127.0.0.1:{port}", "--distributed-no-spawn", "--ddp-backend",
            "legacy_ddp", "--distributed-rank"]
-    ranks = [subprocess.Popen(cmd + [str(r)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    env = {**os.environ, "GLOO_SOCKET_IFNAME": "lo", "PYTHONFAULTHANDLER": "1"}
+    logs = [tmp_path / f"rank{r}.log" for r in (0, 1)]
+    ranks = [subprocess.Popen(cmd + [str(r)], stdout=open(logs[r], "w"), stderr=subprocess.STDOUT, env=env, cwd=ROOT)
              for r in (0, 1)]
-    outs = [p.communicate(timeout=900)[0] for p in ranks]
-    assert [p.returncode for p in ranks] == [0, 0], outs[0][-3000:] + outs[1][-3000:]
+    deadline = time.monotonic() + GLOO_TIMEOUT_S
+    while any(p.poll() is None for p in ranks) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    hung = [p for p in ranks if p.poll() is None]
+    for pid in [q for p in hung for q in _descendants(p.pid) + [p.pid]]:
+        os.kill(pid, signal.SIGABRT)  # the ranks' and workers' stacks, into the logs
+    for p in ranks:
+        p.wait(timeout=60)
+    outs = [open(f).read() for f in logs]
+    tails = "\n".join(f"--- rank {r} ---\n{o[-6000:]}" for r, o in enumerate(outs))
+    assert not hung, f"rank(s) {[ranks.index(p) for p in hung]} still running after {GLOO_TIMEOUT_S} s\n{tails}"
+    assert [p.returncode for p in ranks] == [0, 0], tails
     assert '"num_updates": "3"' in outs[0] and '"valid_acc1"' in outs[0]
 
 

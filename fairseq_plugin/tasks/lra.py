@@ -2,6 +2,8 @@
 """Long Range Arena classification for fairseq: the six tasks read by ``lra.read`` from the
 official layouts, cached as .npz beside the data after the first read."""
 import os
+import uuid
+import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -109,14 +111,28 @@ class LRATask(FairseqTask):
         name = {"valid": "valid", "test": "test"}.get(split, "train")
         cache = os.path.join(self.cfg.data, ".hgrn_cache",
                              f"{self.cfg.lra_task}{'_rgb' if self.cfg.image_rgb else ''}_{name}.npz")
+        data = None
         if os.path.exists(cache):
-            z = np.load(cache)
-            data = lra.LRAData(**{k: z[k] for k in z.files})
-        else:
+            try:
+                with np.load(cache) as z:
+                    data = lra.LRAData(**{k: z[k] for k in z.files})
+            except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:  # a cache an older version left half-written
+                print(f"[lra] the cache {cache} cannot be read ({type(e).__name__}: {e}); reading the raw data again",
+                      flush=True)
+        if data is None:
             kw = {"rgb": True} if self.cfg.lra_task == "image" and self.cfg.image_rgb else {}
             data = lra.read(self.cfg.lra_task, self.cfg.data, name, **kw)
             os.makedirs(os.path.dirname(cache), exist_ok=True)
-            np.savez(cache, **{k: v for k, v in vars(data).items() if v is not None})
+            # written aside, then renamed: the other ranks, reading it at the same moment, and a
+            # later run after a crash see either no cache or a whole one
+            part = f"{cache}.{uuid.uuid4().hex}.part"
+            try:
+                with open(part, "xb") as f:
+                    np.savez(f, **{k: v for k, v in vars(data).items() if v is not None})
+                os.replace(part, cache)
+            finally:
+                if os.path.exists(part):
+                    os.remove(part)
         augment = name == "train" and self.cfg.image_rgb and self.cfg.lra_task == "image"
         self.datasets[split] = LRADataset(data, self.kind, augment, self.cfg.seed)
         print(f"[lra] {self.cfg.lra_task} {name}: {len(data.labels):,} examples, length <= {data.inputs.shape[1]}, "

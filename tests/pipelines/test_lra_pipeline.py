@@ -1,13 +1,16 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
 """Every LRA task trains a few steps on the offline stand-ins; script_lra.py writes its table; configs resolve."""
 import argparse
+import io
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 import torch
 from cases import check_iterator_kept_across_epochs, load_script, write_tar
@@ -170,6 +173,59 @@ def test_batch_iterators_are_kept_across_epochs(demo):
     fairseqs = lambda epoch: FairseqTask.get_batch_iterator(task, train, epoch=epoch, disable_iterator_cache=True,  # noqa: E731
                                                             **args)
     check_iterator_kept_across_epochs(task, train, fairseqs, **args)
+
+
+def test_data_cache_is_never_seen_half_written(demo, tmp_path, monkeypatch, capsys):
+    """Every rank loads the splits at once and the first to read the raw data writes the cache: a
+    rank that looks while another writes must not find a half-written file (seen as a 600 s hang of
+    the two-process test: one rank died on the truncated cache, the other waited for it), nor may a
+    crash during the write leave one behind."""
+    from fairseq import utils
+    utils.import_user_module(argparse.Namespace(user_dir=os.path.join(ROOT, "fairseq_plugin")))
+    from fairseq_plugin.tasks import lra as lra_task
+    shutil.copytree(os.path.join(demo, "listops-1000"), tmp_path / "listops-1000")
+    ranks = [lra_task.LRATask(lra_task.LRAConfig(data=str(tmp_path), lra_task="listops")) for _ in range(2)]
+    cache = tmp_path / ".hgrn_cache" / "listops_valid.npz"
+    savez, log = np.savez, []
+
+    def slow_savez(file, **arrays):  # writes half, lets the other rank load, writes the rest
+        buf = io.BytesIO()
+        savez(buf, **arrays)
+        f = open(file, "wb") if isinstance(file, (str, os.PathLike)) else file
+        f.write(buf.getvalue()[:buf.tell() // 2])
+        f.flush()
+        if not log:
+            log.append(os.path.exists(cache))
+            ranks[1].load_dataset("valid")
+        if len(log) == 1 and os.environ.get("CRASH_IN_SAVEZ"):
+            raise KeyboardInterrupt
+        f.write(buf.getvalue()[buf.tell() // 2:])
+
+    monkeypatch.setattr(lra_task.np, "savez", slow_savez)
+    ranks[0].load_dataset("valid")
+    assert log == [False]
+    want = ranks[0].datasets["valid"].data
+    for r in ranks:
+        assert np.array_equal(r.datasets["valid"].data.inputs, want.inputs)
+    with np.load(cache) as z:
+        assert np.array_equal(z["inputs"], want.inputs) and np.array_equal(z["labels"], want.labels)
+    assert sorted(os.listdir(cache.parent)) == ["listops_valid.npz"]
+
+    os.remove(cache)  # a crash during the write leaves no cache and no part file
+    log.clear()
+    monkeypatch.setenv("CRASH_IN_SAVEZ", "1")
+    monkeypatch.setattr(ranks[1], "load_dataset", lambda split: None)
+    with pytest.raises(KeyboardInterrupt):
+        ranks[0].load_dataset("valid")
+    assert os.listdir(cache.parent) == []
+
+    monkeypatch.undo()  # a truncated cache from an older version: said, and read again from the data
+    cache.write_bytes(b"PK\x03\x04 truncated")
+    ranks[0].load_dataset("valid")
+    assert "cannot be read (BadZipFile" in capsys.readouterr().out
+    assert np.array_equal(ranks[0].datasets["valid"].data.inputs, want.inputs)
+    with np.load(cache) as z:
+        assert np.array_equal(z["inputs"], want.inputs)
 
 
 def test_2d_path_needs_a_square_sequence():

@@ -116,7 +116,7 @@ class LRATask(FairseqTask):
             try:
                 with np.load(cache) as z:
                     data = lra.LRAData(**{k: z[k] for k in z.files})
-            except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:  # a cache an older version left half-written
+            except (OSError, ValueError, EOFError, TypeError, zipfile.BadZipFile) as e:  # an older version's cache
                 print(f"[lra] the cache {cache} cannot be read ({type(e).__name__}: {e}); reading the raw data again",
                       flush=True)
         if data is None:

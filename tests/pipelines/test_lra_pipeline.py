@@ -228,6 +228,10 @@ def test_data_cache_is_never_seen_half_written(demo, tmp_path, monkeypatch, caps
     assert np.array_equal(ranks[0].datasets["valid"].data.inputs, want.inputs)
     with np.load(cache) as z:
         assert np.array_equal(z["inputs"], want.inputs)
+    np.savez(cache, inputs=want.inputs, old_field=want.labels)  # a cache of other fields: read again too
+    ranks[0].load_dataset("valid")
+    assert "cannot be read (TypeError" in capsys.readouterr().out
+    assert np.array_equal(ranks[0].datasets["valid"].data.labels, want.labels)
 
 
 def test_2d_path_needs_a_square_sequence():

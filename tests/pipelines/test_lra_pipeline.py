@@ -16,7 +16,12 @@ import torch
 from cases import check_iterator_kept_across_epochs, load_script, write_tar
 
 pytest.importorskip("fairseq")
+from fairseq import utils  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+utils.import_user_module(argparse.Namespace(user_dir=os.path.join(ROOT, "fairseq_plugin")))
+from fairseq_plugin.models.hgrn_lra import HgrnLRA, HgrnLRAConfig  # noqa: E402
+from fairseq_plugin.tasks import lra as lra_task  # noqa: E402
 GLOO_TIMEOUT_S = 600  # the two processes take about 10 s on two CPU cores
 TASKS = ["listops", "text", "retrieval", "image", "pathfinder", "pathx"]
 
@@ -166,11 +171,8 @@ def test_script_lra_errors(tmp_path):
 def test_batch_iterators_are_kept_across_epochs(demo):
     """One iterator per split, kept with its data loader; each epoch's batches those of fairseq's own
     batching (reshuffled every epoch)."""
-    from fairseq import utils
     from fairseq.tasks import FairseqTask
-    utils.import_user_module(argparse.Namespace(user_dir=os.path.join(ROOT, "fairseq_plugin")))
-    from fairseq_plugin.tasks.lra import LRAConfig, LRATask
-    task = LRATask(LRAConfig(data=demo, lra_task="text"))
+    task = lra_task.LRATask(lra_task.LRAConfig(data=demo, lra_task="text"))
     task.load_dataset("train")
     train = task.datasets["train"]
     args = dict(max_sentences=3, num_shards=2, shard_id=1, num_workers=1, seed=5)
@@ -184,9 +186,6 @@ def test_data_cache_is_never_seen_half_written(demo, tmp_path, monkeypatch, caps
     rank that looks while another writes must not find a half-written file (stop 21's CI: one rank of
     the two-process test died on the truncated cache, the other waited for it past 900 s), nor may a
     crash during the write leave one behind."""
-    from fairseq import utils
-    utils.import_user_module(argparse.Namespace(user_dir=os.path.join(ROOT, "fairseq_plugin")))
-    from fairseq_plugin.tasks import lra as lra_task
     shutil.copytree(os.path.join(demo, "listops-1000"), tmp_path / "listops-1000")
     ranks = [lra_task.LRATask(lra_task.LRAConfig(data=str(tmp_path), lra_task="listops")) for _ in range(2)]
     cache = tmp_path / ".hgrn_cache" / "listops_valid.npz"
@@ -235,9 +234,6 @@ def test_data_cache_is_never_seen_half_written(demo, tmp_path, monkeypatch, caps
 
 
 def test_2d_path_needs_a_square_sequence():
-    from fairseq import utils
-    utils.import_user_module(argparse.Namespace(user_dir=os.path.join(ROOT, "fairseq_plugin")))
-    from fairseq_plugin.models.hgrn_lra import HgrnLRA, HgrnLRAConfig
     net = HgrnLRA(HgrnLRAConfig(n_layers=1, d_model=8, mixer="hgru2d", encoder="id"), 0, 1)
     assert net(torch.randint(0, 255, (2, 64))).shape == (2, 8)  # 8 x 8 grid
     with pytest.raises(ValueError, match="square sequence"):

@@ -143,6 +143,7 @@ def main():
                     ruled = common.plan_chunks(family, dtype, *shape, torch.device("cuda"), False)[0] > 1
                     common.FORCE_SPLITS = None if ruled else 3
                     default_bwd = common.BWD_CHUNK_TILES.pop(key, None)  # each candidate runs both ways
+                    default_few = common.FEW_CHAIN_TILES.pop(key, None)
                     for chunk in chunks:
                         common.CHUNK_TILES[key] = chunk
                         picked = common.plan_chunks(family, dtype, *shape, torch.device("cuda"), False)[0]
@@ -152,6 +153,8 @@ def main():
                     common.CHUNK_TILES[key] = default_chunk
                     if default_bwd is not None:
                         common.BWD_CHUNK_TILES[key] = default_bwd
+                    if default_few is not None:
+                        common.FEW_CHAIN_TILES[key] = default_few
                     common.FORCE_SPLITS = None
                     continue
                 chunked_fwd = common.plan_fused_fwd

@@ -139,16 +139,17 @@ def test_lookback_repeated(kind, monkeypatch):
 
 @pytest.mark.parametrize("family,B,T,D,splits,L", [
     ("real", 8, 4096, 2048, 64, 64), ("real", 4, 16384, 1024, 256, 64), ("real", 16, 1024, 1024, 16, 64),
-    ("real", 32, 1024, 1024, 16, 64), ("real", 64, 2048, 1024, 1, 2048), ("real", 1, 65536, 256, 1024, 64),
+    ("real", 32, 1024, 1024, 16, 64), ("real", 64, 2048, 1024, 1, 2048), ("real", 1, 65536, 256, 512, 128),
+    ("real", 2, 32768, 512, 256, 128), ("real", 4, 16384, 512, 256, 64), ("complex", 1, 65536, 256, 512, 128),
     ("real", 4, 100, 64, 1, 100), ("complex", 32, 1024, 1024, 16, 64), ("complex", 8, 4096, 1024, 64, 64),
     ("hgru", 8, 4096, 1024, 16, 256), ("hgru", 32, 1024, 1024, 4, 256), ("hgru", 128, 256, 1024, 1, 256),
     ("hgru", 16, 512, 768, 11, 48), ("hgru", 2, 32768, 512, 128, 256)])
 def test_time_split_rule(family, B, T, D, splits, L, monkeypatch):
     """The plan for bf16 with the default tiles on an H200's 132 SMs: whether to split (the
     same rule for all) and how: chunks of one tile for the plain scans ([16 x 4 warps, 256] real,
-    its backward [8 x 4 warps, 256] from 32 chains; [16 x 4 warps, 128 pairs] complex), the
-    two-level split's counts for the fused HGRU kernel; all measured fastest, or within 3% of it
-    (benchmarks/NOTES.md)."""
+    its backward [8 x 4 warps, 256] from 32 chains; [16 x 4 warps, 128 pairs] complex; [16 x 8
+    warps] forward below 8 chains, backward below 32), the two-level split's counts for the fused
+    HGRU kernel; all measured fastest, or within 3% of it (benchmarks/NOTES.md)."""
     monkeypatch.setattr(common, "INTERPRET", False)
     monkeypatch.setattr(common, "_sm_count", lambda index: 132)
     if family == "hgru":
@@ -157,8 +158,11 @@ def test_time_split_rule(family, B, T, D, splits, L, monkeypatch):
         n, args = common.plan_chunks(family, torch.bfloat16, B, T, D, torch.device("cuda", 0), False)
         length = args["R"] * args["NW"] if n > 1 else T
         n_b, args_b = common.plan_chunks(family, torch.bfloat16, B, T, D, torch.device("cuda", 0), False, True)
-        short = family == "real" and B * D // 256 >= 32  # the real backward's shorter chunks, many chains
-        assert (n_b > 1) == (n > 1) and (n == 1 or args_b["R"] * args_b["NW"] == (32 if short else 64))
+        chains = B * D // (256 if family == "real" else 128)
+        # the real backward's shorter chunks with many chains, both directions' longer ones with few
+        want_b = 32 if family == "real" and chains >= 32 else 64 if chains >= 32 else 128
+        assert (n_b > 1) == (n > 1) and (n == 1 or args_b["R"] * args_b["NW"] == want_b)
+        assert n == 1 or args["R"] * args["NW"] == (128 if chains < 8 else 64)
     assert (n, length) == (splits, L)
     assert (n - 1) * length < T <= n * length
 

@@ -47,6 +47,12 @@ CHUNK_TILES = {("real", 2): (16, 4, 256), ("real", 4): (16, 4, 128), ("complex",
 # chains run side by side (measured faster there; with fewer, each chain's chunks look back further)
 BWD_CHUNK_TILES = {("real", 2): (8, 4, 256), ("real", 4): (8, 4, 128)}
 BWD_CHUNK_MIN_CHAINS = 32
+# With few chains side by side, chunks twice as long ([16 x 8 warps]) measured faster: forward below
+# FEW_CHAINS chains (1-4 chains 2-8% faster, 8 even, 16 slower), backward wherever it takes
+# CHUNK_TILES (below BWD_CHUNK_MIN_CHAINS: 0-7% faster). Measured on an H200 for these keys
+# (NOTES.md, session 23); the other keys keep CHUNK_TILES.
+FEW_CHAIN_TILES = {("real", 2): (16, 8, 256), ("real", 4): (16, 8, 128), ("complex", 2): (16, 8, 128)}
+FEW_CHAINS = 8
 INTERPRET_CHUNK = (2, 2, 16)
 LOOKBACK_WINDOW = 4  # predecessors' statuses read at once (4 measured fastest; 8 and 16 slower)
 
@@ -161,8 +167,8 @@ def plan_chunks(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, de
                 varlen: bool, backward: bool = False) -> tuple[int, dict]:
     """(number of time chunks, launch arguments) of the plain scans: one program per (row, channel
     block) over all of time (``tile``) unless ``split_plan`` splits, then chunks of one
-    [R * NW, BD] tile each (``CHUNK_TILES``; the backward's ``BWD_CHUNK_TILES`` with many chains)
-    passing carries by look-back."""
+    [R * NW, BD] tile each (``CHUNK_TILES``; the backward's ``BWD_CHUNK_TILES`` with many chains,
+    ``FEW_CHAIN_TILES`` with few) passing carries by look-back."""
     launch = tile(family, dtype)
     n, _ = split_plan(n_rows, T, D, launch, device, varlen)
     return _chunk_plan(family, dtype, n, launch[0], n_rows, T, D, varlen, backward)
@@ -176,9 +182,12 @@ def _chunk_plan(family: str, dtype: torch.dtype, n: int, unsplit: dict, n_rows: 
         return 1, unsplit
     key = (family, dtype.itemsize)
     R, NW, BD = INTERPRET_CHUNK if INTERPRET else CHUNK_TILES[key]
-    if backward and key in BWD_CHUNK_TILES and not INTERPRET:
-        if n_rows * cdiv(D, BWD_CHUNK_TILES[key][2]) >= BWD_CHUNK_MIN_CHAINS:
+    if not INTERPRET:
+        chains = n_rows * cdiv(D, BD)
+        if backward and key in BWD_CHUNK_TILES and n_rows * cdiv(D, BWD_CHUNK_TILES[key][2]) >= BWD_CHUNK_MIN_CHAINS:
             R, NW, BD = BWD_CHUNK_TILES[key]
+        elif key in FEW_CHAIN_TILES and chains < (BWD_CHUNK_MIN_CHAINS if backward else FEW_CHAINS):
+            R, NW, BD = FEW_CHAIN_TILES[key]
     if force is not None:
         L = 1 << (force.bit_length() - 1)
         NW = min(NW, L)

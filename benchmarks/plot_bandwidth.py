@@ -29,7 +29,7 @@ def main():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     data = json.load(open(args.sweep))
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.2), sharey=True)
     for ax, (key, t_key, b_key) in zip(axes, (("forward", "_t_fwd", "_bytes_fwd"), ("forward + backward", "_t_all", "_bytes_all"))):
         for i, op in enumerate(("real", "complex", "hgru")):
             rows = [r for r in data["rows"] if r["op"] == op]
@@ -47,7 +47,7 @@ def main():
         ax.set_title(key)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("achieved GB/s (floor bytes / time)")
-    axes[1].legend(fontsize=7, loc="upper right")
+    axes[1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))  # beside the plots, not over them
     fig.suptitle(data["env"], fontsize=8)
     fig.tight_layout()
     fig.savefig(args.out, dpi=120)

@@ -167,6 +167,21 @@ def test_time_split_rule(family, B, T, D, splits, L, monkeypatch):
     assert (n - 1) * length < T <= n * length
 
 
+def test_few_chain_tiles(monkeypatch):
+    """[16 x 8 warps] chunks only for the keys measured (real bf16 / fp32, complex bf16), only below
+    the chain counts measured (forward 8, backward 32), and never in the interpreter."""
+    monkeypatch.setattr(common, "INTERPRET", False)
+    monkeypatch.setattr(common, "_sm_count", lambda index: 132)
+    cuda = torch.device("cuda", 0)
+    warps = lambda fam, dt, B, T, D, bwd=False: common.plan_chunks(fam, dt, B, T, D, cuda, False, bwd)[1]["NW"]  # noqa: E731
+    assert warps("real", torch.float32, 1, 65536, 256) == 8  # 2 chains of 128 channels
+    assert warps("real", torch.float32, 4, 16384, 512) == 4 and warps("real", torch.float32, 4, 16384, 512, True) == 8
+    assert warps("complex", torch.float32, 1, 65536, 256) == 4  # not measured: CHUNK_TILES
+    assert warps("real", torch.bfloat16, 8, 16384, 1024, True) == 4  # 32 chains: the many-chain backward tile
+    monkeypatch.setattr(common, "INTERPRET", True)
+    assert common.plan_chunks("real", torch.float32, 1, 65536, 256, cuda, False)[1]["NW"] == common.INTERPRET_CHUNK[1]
+
+
 @pytest.mark.parametrize("dtype,B,T,D,chunks", [
     (torch.bfloat16, 8, 4096, 1024, 1), (torch.bfloat16, 128, 256, 1024, 1), (torch.bfloat16, 1, 65536, 256, 1024),
     (torch.float32, 8, 4096, 1024, 64), (torch.float32, 128, 256, 1024, 1)], ids=str)

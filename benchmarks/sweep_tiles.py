@@ -142,8 +142,9 @@ def main():
                     common.FORCE_SPLITS = None
                     ruled = common.plan_chunks(family, dtype, *shape, torch.device("cuda"), False)[0] > 1
                     common.FORCE_SPLITS = None if ruled else 3
-                    default_bwd = common.BWD_CHUNK_TILES.pop(key, None)  # each candidate runs both ways
-                    default_few = common.FEW_CHAIN_TILES.pop(key, None)
+                    # each candidate runs both ways, whatever the chain count: the tables that replace
+                    # CHUNK_TILES (many-chain backward, few chains) are set aside for the candidates
+                    aside = [(t, t.pop(key)) for t in (common.BWD_CHUNK_TILES, common.FEW_CHAIN_TILES) if key in t]
                     for chunk in chunks:
                         common.CHUNK_TILES[key] = chunk
                         picked = common.plan_chunks(family, dtype, *shape, torch.device("cuda"), False)[0]
@@ -151,10 +152,8 @@ def main():
                                    splits=f"{picked} x {chunk[0] * chunk[1]}" + (" (rule)" if ruled else " (forced)")),
                               fwd, bwd, b_fwd, b_bwd)
                     common.CHUNK_TILES[key] = default_chunk
-                    if default_bwd is not None:
-                        common.BWD_CHUNK_TILES[key] = default_bwd
-                    if default_few is not None:
-                        common.FEW_CHAIN_TILES[key] = default_few
+                    for table, default_tile in aside:
+                        table[key] = default_tile
                     common.FORCE_SPLITS = None
                     continue
                 chunked_fwd = common.plan_fused_fwd

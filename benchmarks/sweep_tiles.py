@@ -42,11 +42,13 @@ CANDIDATES = {
     ("hgru", 2): [(1, 64, 1), (1, 128, 1), (1, 256, 1), (1, 256, 2)],  # the fused passes take one row per turn
     ("hgru", 4): [(1, 32, 1), (1, 64, 1), (1, 128, 1)],
 }
-# candidate chunk tiles (R steps per warp, warps, BD channels) of the plain scans' time split
+# candidate chunk tiles (R steps per thread, warps, BD channels) of the plain scans' time split
 CHUNK_CANDIDATES = {
-    ("real", 2): [(8, 4, 256), (4, 4, 256), (16, 4, 256), (8, 8, 256), (4, 8, 256), (8, 2, 256), (16, 2, 256)],
-    ("real", 4): [(8, 4, 128), (4, 4, 128), (16, 4, 128), (8, 8, 128), (4, 8, 128)],
-    ("complex", 2): [(8, 4, 128), (4, 4, 128), (16, 4, 128), (8, 8, 128), (8, 2, 128), (16, 2, 128)],
+    ("real", 2): [(8, 4, 256), (4, 4, 256), (16, 4, 256), (8, 8, 256), (4, 8, 256), (8, 2, 256), (16, 2, 256),
+                  (16, 4, 128), (16, 4, 64), (16, 2, 64), (8, 4, 64)],
+    ("real", 4): [(8, 4, 128), (4, 4, 128), (16, 4, 128), (8, 8, 128), (4, 8, 128), (16, 4, 32), (16, 2, 32)],
+    ("complex", 2): [(8, 4, 128), (4, 4, 128), (16, 4, 128), (8, 8, 128), (8, 2, 128), (16, 2, 128), (16, 4, 32),
+                     (16, 4, 64)],
     ("complex", 4): [(8, 4, 64), (4, 4, 64), (16, 4, 64), (8, 8, 64), (8, 2, 64)],
     ("hgru", 2): [(16, 4, 128), (8, 4, 128), (4, 4, 128), (16, 2, 128)],  # the fused forward's chunks
     ("hgru", 4): [(16, 4, 64), (8, 4, 64), (4, 4, 64)]}
@@ -144,16 +146,18 @@ def main():
                     common.FORCE_SPLITS = None if ruled else 3
                     # each candidate runs both ways, whatever the chain count: the tables that replace
                     # CHUNK_TILES (many-chain backward, few chains) are set aside for the candidates
-                    aside = [(t, t.pop(key)) for t in (common.BWD_CHUNK_TILES, common.FEW_CHAIN_TILES) if key in t]
+                    aside = [(t, k, t.pop(k)) for t, k in ((common.BWD_CHUNK_TILES, key),
+                                                           (common.FEW_CHAIN_TILES, (*key, False)),
+                                                           (common.FEW_CHAIN_TILES, (*key, True))) if k in t]
                     for chunk in chunks:
                         common.CHUNK_TILES[key] = chunk
-                        picked = common.plan_chunks(family, dtype, *shape, torch.device("cuda"), False)[0]
-                        timed(dict(name, tile="chunk " + ",".join(map(str, chunk)),
-                                   splits=f"{picked} x {chunk[0] * chunk[1]}" + (" (rule)" if ruled else " (forced)")),
+                        picked, launch = common.plan_chunks(family, dtype, *shape, torch.device("cuda"), False)
+                        split = f"{picked} x {launch['R'] * launch['NW']}" + (" (rule)" if ruled else " (forced)")
+                        timed(dict(name, tile="chunk " + ",".join(map(str, chunk)), splits=split),
                               fwd, bwd, b_fwd, b_bwd)
                     common.CHUNK_TILES[key] = default_chunk
-                    for table, default_tile in aside:
-                        table[key] = default_tile
+                    for held, k, default_tile in aside:
+                        held[k] = default_tile
                     common.FORCE_SPLITS = None
                     continue
                 chunked_fwd = common.plan_fused_fwd

@@ -137,19 +137,26 @@ def test_lookback_repeated(kind, monkeypatch):
         monkeypatch.setattr(common, "FORCE_CHUNK", None)
 
 
-@pytest.mark.parametrize("family,B,T,D,splits,L", [
-    ("real", 8, 4096, 2048, 64, 64), ("real", 4, 16384, 1024, 256, 64), ("real", 16, 1024, 1024, 16, 64),
-    ("real", 32, 1024, 1024, 16, 64), ("real", 64, 2048, 1024, 1, 2048), ("real", 1, 65536, 256, 512, 128),
-    ("real", 2, 32768, 512, 256, 128), ("real", 4, 16384, 512, 256, 64), ("complex", 1, 65536, 256, 512, 128),
-    ("real", 4, 100, 64, 1, 100), ("complex", 32, 1024, 1024, 16, 64), ("complex", 8, 4096, 1024, 64, 64),
-    ("hgru", 8, 4096, 1024, 16, 256), ("hgru", 32, 1024, 1024, 4, 256), ("hgru", 128, 256, 1024, 1, 256),
-    ("hgru", 16, 512, 768, 11, 48), ("hgru", 2, 32768, 512, 128, 256)])
-def test_time_split_rule(family, B, T, D, splits, L, monkeypatch):
+@pytest.mark.parametrize("family,B,T,D,splits,L,BD,L_bwd,BD_bwd", [
+    ("real", 8, 4096, 2048, 64, 64, 256, 32, 256), ("real", 4, 16384, 1024, 64, 256, 64, 128, 64),
+    ("real", 16, 1024, 1024, 16, 64, 256, 32, 256), ("real", 32, 1024, 1024, 16, 64, 256, 32, 256),
+    ("real", 64, 2048, 1024, 1, 2048, None, None, None), ("real", 1, 65536, 256, 256, 256, 64, 128, 64),
+    ("real", 2, 32768, 512, 128, 256, 64, 128, 64), ("real", 4, 16384, 512, 64, 256, 64, 128, 64),
+    ("real", 8, 8192, 1024, 128, 64, 256, 32, 256), ("complex", 1, 65536, 256, 256, 256, 32, 128, 64),
+    ("complex", 4, 16384, 256, 256, 64, 128, 128, 64), ("complex", 4, 16384, 512, 256, 64, 128, 64, 128),
+    ("complex", 8, 4096, 512, 64, 64, 128, 64, 128), ("real", 4, 100, 64, 1, 100, None, None, None),
+    ("complex", 32, 1024, 1024, 16, 64, 128, 64, 128), ("complex", 8, 4096, 1024, 64, 64, 128, 64, 128),
+    ("hgru", 8, 4096, 1024, 16, 256, None, None, None), ("hgru", 32, 1024, 1024, 4, 256, None, None, None),
+    ("hgru", 128, 256, 1024, 1, 256, None, None, None), ("hgru", 16, 512, 768, 11, 48, None, None, None),
+    ("hgru", 2, 32768, 512, 128, 256, None, None, None)])
+def test_time_split_rule(family, B, T, D, splits, L, BD, L_bwd, BD_bwd, monkeypatch):
     """The plan for bf16 with the default tiles on an H200's 132 SMs: whether to split (the
     same rule for all) and how: chunks of one tile for the plain scans ([16 x 4 warps, 256] real,
-    its backward [8 x 4 warps, 256] from 32 chains; [16 x 4 warps, 128 pairs] complex; [16 x 8
-    warps] forward below 8 chains, backward below 32), the two-level split's counts for the fused
-    HGRU kernel; all measured fastest, or within 3% of it (benchmarks/NOTES.md)."""
+    its backward [8 x 4 warps, 256] from 32 chains; [16 x 4 warps, 128 pairs] complex; with few
+    chains narrower channel blocks whose warps span several rows of time: real forward [16 x 4
+    warps x 4 rows, 64] below 32 chains, backward [16 x 2 x 4, 64] below 32; complex forward
+    [16 x 4 x 4, 32 pairs] below 8, backward [16 x 4 x 2, 64 pairs] below 16), the two-level split's
+    counts for the fused HGRU kernel; all measured fastest, or within 3% of it (benchmarks/NOTES.md)."""
     monkeypatch.setattr(common, "INTERPRET", False)
     monkeypatch.setattr(common, "_sm_count", lambda index: 132)
     if family == "hgru":
@@ -158,26 +165,40 @@ def test_time_split_rule(family, B, T, D, splits, L, monkeypatch):
         n, args = common.plan_chunks(family, torch.bfloat16, B, T, D, torch.device("cuda", 0), False)
         length = args["R"] * args["NW"] if n > 1 else T
         n_b, args_b = common.plan_chunks(family, torch.bfloat16, B, T, D, torch.device("cuda", 0), False, True)
-        chains = B * D // (256 if family == "real" else 128)
-        # the real backward's shorter chunks with many chains, both directions' longer ones with few
-        want_b = 32 if family == "real" and chains >= 32 else 64 if chains >= 32 else 128
-        assert (n_b > 1) == (n > 1) and (n == 1 or args_b["R"] * args_b["NW"] == want_b)
-        assert n == 1 or args["R"] * args["NW"] == (128 if chains < 8 else 64)
+        assert (n_b > 1) == (n > 1)
+        if n > 1:
+            assert (args["BD"], args_b["R"] * args_b["NW"], args_b["BD"]) == (BD, L_bwd, BD_bwd)
+            assert n_b == -(-T // L_bwd)
+            # each group of R steps is a warp or one of the rows of time a warp spans
+            row = BD * (2 if family == "complex" else 1) * 2
+            assert args["NW"] == args["num_warps"] * max(1, 512 // row)
     assert (n, length) == (splits, L)
     assert (n - 1) * length < T <= n * length
 
 
 def test_few_chain_tiles(monkeypatch):
-    """[16 x 8 warps] chunks only for the keys measured (real bf16 / fp32, complex bf16), only below
-    the chain counts measured (forward 8, backward 32), and never in the interpreter."""
+    """Narrower chunk tiles only for the keys measured (real bf16 / fp32, complex bf16), only below
+    the chain counts measured, and never in the interpreter; chunks never cover all of time."""
     monkeypatch.setattr(common, "INTERPRET", False)
     monkeypatch.setattr(common, "_sm_count", lambda index: 132)
     cuda = torch.device("cuda", 0)
-    warps = lambda fam, dt, B, T, D, bwd=False: common.plan_chunks(fam, dt, B, T, D, cuda, False, bwd)[1]["NW"]  # noqa: E731
-    assert warps("real", torch.float32, 1, 65536, 256) == 8  # 2 chains of 128 channels
-    assert warps("real", torch.float32, 4, 16384, 512) == 4 and warps("real", torch.float32, 4, 16384, 512, True) == 8
-    assert warps("complex", torch.float32, 1, 65536, 256) == 4  # not measured: CHUNK_TILES
-    assert warps("real", torch.bfloat16, 8, 16384, 1024, True) == 4  # 32 chains: the many-chain backward tile
+    bf, fp = torch.bfloat16, torch.float32
+
+    def launch(fam, dt, B, T, D, bwd=False):
+        args = common.plan_chunks(fam, dt, B, T, D, cuda, False, bwd)[1]
+        return args["BD"], args["W"]
+    # (channel block, look-back window): the narrow tiles look back over 2 chunks at once, the others 4
+    assert launch("real", fp, 1, 65536, 256) == (32, 2) and launch("real", fp, 1, 65536, 256, True) == (32, 2)
+    assert launch("real", fp, 4, 16384, 1024) == (32, 2)  # 32 chains of 128 channels: forward below 64
+    assert launch("real", fp, 4, 16384, 1024, True) == (128, 4)  # backward: the many-chain tile from 32
+    assert launch("real", fp, 8, 4096, 1024) == (128, 4)
+    assert launch("complex", fp, 1, 65536, 256) == (64, 4)  # not measured: CHUNK_TILES
+    assert launch("complex", bf, 4, 16384, 256) == (128, 4) and launch("complex", bf, 4, 16384, 256, True) == (64, 2)
+    assert launch("real", bf, 8, 16384, 1024, True) == (256, 4)  # 32 chains: the many-chain backward tile
+    assert launch("real", bf, 1, 65536, 256) == (64, 2) and launch("real", bf, 8, 4096, 2048) == (256, 4)
+    for T in (256, 300, 512):  # the shortest split sequences: chunks shortened to leave at least two
+        n, args = common.plan_chunks("real", torch.bfloat16, 1, T, 256, cuda, False)
+        assert n >= 2 and (n - 1) * args["R"] * args["NW"] < T <= n * args["R"] * args["NW"]
     monkeypatch.setattr(common, "INTERPRET", True)
     assert common.plan_chunks("real", torch.float32, 1, 65536, 256, cuda, False)[1]["NW"] == common.INTERPRET_CHUNK[1]
 

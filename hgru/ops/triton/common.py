@@ -38,8 +38,9 @@ MIN_SPLIT_LEN = {"real": 64, "complex": 64, "hgru": 16}
 MAX_SPLITS = 256
 INTERPRET_TILE = (16, 16)  # at most BT rows, BD channels in the interpreter
 # The plain scans (real.py, complex.py) split time into chunks of one tile each, passing carries
-# by look-back: (R steps per warp, NW warps, BD channels) per (family, input element size); a
-# chunk is R * NW steps. Measured by sweep_tiles.py (NOTES.md, chunks). The fused HGRU kernels
+# by look-back: (R steps per thread, NW warps, BD channels) per (family, input element size); a
+# chunk is R * NW * lanes steps (lanes: rows of time per warp, 1 for rows of 512 bytes, see
+# ``_chunk_plan``). Measured by sweep_tiles.py (NOTES.md, chunks). The fused HGRU kernels
 # split time in two levels, except the forward where chunks measured faster (``plan_fused_fwd``).
 CHUNK_TILES = {("real", 2): (16, 4, 256), ("real", 4): (16, 4, 128), ("complex", 2): (16, 4, 128),
                ("complex", 4): (16, 4, 64), ("hgru", 2): (16, 4, 128), ("hgru", 4): (16, 4, 64)}
@@ -47,14 +48,21 @@ CHUNK_TILES = {("real", 2): (16, 4, 256), ("real", 4): (16, 4, 128), ("complex",
 # chains run side by side (measured faster there; with fewer, each chain's chunks look back further)
 BWD_CHUNK_TILES = {("real", 2): (8, 4, 256), ("real", 4): (8, 4, 128)}
 BWD_CHUNK_MIN_CHAINS = 32
-# With few chains side by side, chunks twice as long ([16 x 8 warps]) measured faster: forward below
-# FEW_CHAINS chains (1-4 chains 2-8% faster, 8 even, 16 slower), backward wherever it takes
-# CHUNK_TILES (below BWD_CHUNK_MIN_CHAINS: 0-7% faster). Measured on an H200 for these keys
-# (NOTES.md, session 23); the other keys keep CHUNK_TILES.
-FEW_CHAIN_TILES = {("real", 2): (16, 8, 256), ("real", 4): (16, 8, 128), ("complex", 2): (16, 8, 128)}
-FEW_CHAINS = 8
+# With few chains side by side, narrower channel blocks: rows of 128 (256) bytes, so each warp's
+# 16-byte loads span 4 (2) rows of time (``lanes`` in _chunk_plan), 4 times as many chains, each
+# with fewer chunks in flight to look back over. (tile, used below this many chains as counted at CHUNK_TILES'
+# channel block) per (family, input element size, backward); measured on an H200 against the
+# tiles of the time (NOTES.md, session 24): real bf16 1 chain forward 2.33x -> 2.01x, backward
+# 1.95x -> 1.78x; the other keys keep CHUNK_TILES.
+FEW_CHAIN_TILES = {("real", 2, False): ((16, 4, 64), 32), ("real", 2, True): ((16, 2, 64), 32),
+                   ("real", 4, False): ((16, 4, 32), 64), ("real", 4, True): ((16, 2, 32), 32),
+                   ("complex", 2, False): ((16, 4, 32), 8), ("complex", 2, True): ((16, 4, 64), 16)}
 INTERPRET_CHUNK = (2, 2, 16)
-LOOKBACK_WINDOW = 4  # predecessors' statuses read at once (4 measured fastest; 8 and 16 slower)
+# predecessors' statuses read at once per look-back turn: 4 measured fastest with CHUNK_TILES (8 and
+# 16 slower; 2 up to 7% slower for real bf16 with many chains), 2 with FEW_CHAIN_TILES (0-4% faster
+# than 4: NOTES.md, session 24)
+LOOKBACK_WINDOW = 4
+FEW_CHAIN_WINDOW = 2
 
 # Tests set this to force the time-split paths on small inputs; sweeps set FORCE_SPLITS and
 # FORCE_CHUNK (look-back chunks of this length, split or not by the rule). For the chunked scans
@@ -139,8 +147,7 @@ def launch_chunks(kernel, args: tuple, planes: int, n_split: int, tile: dict, ro
     programs = n_split * rows * cdiv(D, tile["BD"])
     rec = torch.empty(planes, n_split, rows, D, device=device, dtype=torch.float32)
     flag = torch.zeros(programs, device=device, dtype=torch.int32)
-    kernel[(programs,)](*args, rec, flag, T=T, D=D, NSPLIT=n_split, s_rec=n_split * rows * D, W=LOOKBACK_WINDOW,
-                        **flags, **tile)
+    kernel[(programs,)](*args, rec, flag, T=T, D=D, NSPLIT=n_split, s_rec=n_split * rows * D, **flags, **tile)
 
 
 def plan_fused_fwd(dtype: torch.dtype, n_rows: int, T: int, D: int, device: torch.device,
@@ -167,8 +174,10 @@ def plan_chunks(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, de
                 varlen: bool, backward: bool = False) -> tuple[int, dict]:
     """(number of time chunks, launch arguments) of the plain scans: one program per (row, channel
     block) over all of time (``tile``) unless ``split_plan`` splits, then chunks of one
-    [R * NW, BD] tile each (``CHUNK_TILES``; the backward's ``BWD_CHUNK_TILES`` with many chains,
-    ``FEW_CHAIN_TILES`` with few) passing carries by look-back."""
+    [R * NW * lanes, BD] tile each (``CHUNK_TILES``; the backward's ``BWD_CHUNK_TILES`` with many
+    chains, ``FEW_CHAIN_TILES`` with few) passing carries by look-back over windows of W chunks;
+    the launch's ``NW`` is the tile's groups of R consecutive steps (NW warps x lanes rows of time
+    each)."""
     launch = tile(family, dtype)
     n, _ = split_plan(n_rows, T, D, launch, device, varlen)
     return _chunk_plan(family, dtype, n, launch[0], n_rows, T, D, varlen, backward)
@@ -182,14 +191,22 @@ def _chunk_plan(family: str, dtype: torch.dtype, n: int, unsplit: dict, n_rows: 
         return 1, unsplit
     key = (family, dtype.itemsize)
     R, NW, BD = INTERPRET_CHUNK if INTERPRET else CHUNK_TILES[key]
+    few = FEW_CHAIN_TILES.get((*key, backward))
+    W = LOOKBACK_WINDOW
     if not INTERPRET:
-        chains = n_rows * cdiv(D, BD)
         if backward and key in BWD_CHUNK_TILES and n_rows * cdiv(D, BWD_CHUNK_TILES[key][2]) >= BWD_CHUNK_MIN_CHAINS:
             R, NW, BD = BWD_CHUNK_TILES[key]
-        elif key in FEW_CHAIN_TILES and chains < (BWD_CHUNK_MIN_CHAINS if backward else FEW_CHAINS):
-            R, NW, BD = FEW_CHAIN_TILES[key]
+        elif few is not None and n_rows * cdiv(D, BD) < few[1]:
+            (R, NW, BD), W = few[0], FEW_CHAIN_WINDOW
+    # a tile row narrower than a warp's 512 bytes of 16-byte loads spreads each warp over several
+    # rows of time (lane rows): the tile's groups of consecutive steps are then NW x lanes
+    row_bytes = BD * dtype.itemsize * (2 if family == "complex" else 1)
+    lanes = 1 if INTERPRET or family == "hgru" else max(1, 512 // row_bytes)
+    G = NW * lanes
     if force is not None:
         L = 1 << (force.bit_length() - 1)
-        NW = min(NW, L)
-        R = L // NW
-    return cdiv(T, R * NW), dict(R=R, NW=NW, BD=BD, num_warps=NW, num_stages=1)
+        G = min(G, L)
+        R = L // G
+    while R > 1 and R * G >= T:  # at least two chunks
+        R //= 2
+    return cdiv(T, R * G), dict(R=R, NW=G, BD=BD, W=W, num_warps=min(NW, G), num_stages=1)

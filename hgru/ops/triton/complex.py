@@ -459,7 +459,7 @@ def _split3(v, R: tl.constexpr, NW: tl.constexpr):
 def _chunk_carry(g_r, g_i, x_r, x_i, b_hr, b_hi, p_flag, p_rec, s_rec, s_j, j, c, NC, NSPLIT, m_d,
                  W: tl.constexpr):
     """real.py's ``_chunk_scan`` up to the rescan, for complex states: from a chunk's gates and
-    inputs (re, im) [R, NW, BD] float32 (warp w holding steps w R .. w R + R - 1) and the state
+    inputs (re, im) [R, NW, BD] float32 (group w holding steps w R .. w R + R - 1) and the state
     before the chain (b_hr, b_hi; used by chunk 0), publish the aggregate, fold the predecessors'
     records, publish the inclusive state. Returns the states entering each warp's steps (re, im)
     [NW, BD] and the chunk's final state."""

@@ -10,13 +10,14 @@ previous tiles is added afterwards (h = B + A * carry), so only a [BD] FMA per t
 previous tile. The state is float32 whatever the input.
 
 Split in time (``_fwd_chunk_kernel``, ``_bwd_chunk_kernel``), when chains are too few to fill the
-GPU: one program per chunk of R * NW steps of a chain, one [R * NW, BD] tile loaded at once, warp
-w holding steps w R .. w R + R - 1. Carries pass in the same launch by decoupled look-back: the
-grid is 1-D with the chunk slowest, so a chunk's predecessors were launched before it (a program
-waits only for programs of lower index, which relies on the GPU starting a 1-D grid's programs in
-index order); each chunk publishes its aggregate (A, B), folds its predecessors' records back to
-the nearest published inclusive state, publishes its own, and scans its inputs (kept in
-registers) again from each warp's entering state (``_chunk_scan``).
+GPU: one program per chunk of R * NW steps of a chain, one [R * NW, BD] tile loaded at once, group
+w of threads holding steps w R .. w R + R - 1 (a group is a warp, or with rows narrower than a
+warp's loads one of the rows of time a warp spans: common._chunk_plan). Carries pass in the same
+launch by decoupled look-back: the grid is 1-D with the chunk slowest, so a chunk's predecessors
+were launched before it (a program waits only for programs of lower index, which relies on the
+GPU starting a 1-D grid's programs in index order); each chunk publishes its aggregate (A, B),
+folds its predecessors' records back to the nearest published inclusive state, publishes its own,
+and scans its inputs (kept in registers) again from each group's entering state (``_chunk_scan``).
 
 The backward is the same scan run the other way over the gate shifted by one step:
 a_t = do_t + g_{t+1} a_{t+1}; dx = a; dg_t = a_t h_{t-1}; dh0 = g_1 a_1.
@@ -138,7 +139,9 @@ def _chunk(T, D, s_b, s_t, NSPLIT, R: tl.constexpr, NW: tl.constexpr, BD: tl.con
     """This program's (chain, chunk j in scan order, number of chains, row, channels, channel mask,
     [R * NW] scan-order steps u of its tile rows, row base offset, records' chunk stride). Tile
     row i holds step (i % NW) * R + i // NW of the chunk: a [R * NW, BD] tile puts row i in warp
-    i % NW, so reshaped to [R, NW, BD] each warp holds R consecutive steps in its threads'
+    i % NW (with rows of BD channels narrower than a warp's 512 bytes of loads, lanes = 512 / row
+    bytes rows of time per warp, row i in warp (i // lanes) % warps: NW is then warps x lanes
+    groups), so reshaped to [R, NW, BD] each group holds R consecutive steps in its threads'
     registers (loading [R, NW, BD] directly, Triton 3.6 laid the warps along R: NOTES.md)."""
     pid = tl.program_id(0)
     nc = tl.num_programs(0) // NSPLIT

@@ -138,8 +138,8 @@ def test_lookback_repeated(kind, monkeypatch):
 
 
 @pytest.mark.parametrize("family,B,T,D,splits,L,BD,L_bwd,BD_bwd", [
-    ("real", 8, 4096, 2048, 64, 64, 256, 32, 256), ("real", 4, 16384, 1024, 64, 256, 64, 128, 64),
-    ("real", 16, 1024, 1024, 16, 64, 256, 32, 256), ("real", 32, 1024, 1024, 16, 64, 256, 32, 256),
+    ("real", 8, 4096, 2048, 64, 64, 128, 32, 256), ("real", 4, 16384, 1024, 64, 256, 64, 128, 64),
+    ("real", 16, 1024, 1024, 16, 64, 128, 32, 256), ("real", 32, 1024, 1024, 16, 64, 128, 32, 256),
     ("real", 64, 2048, 1024, 1, 2048, None, None, None), ("real", 1, 65536, 256, 256, 256, 64, 128, 64),
     ("real", 2, 32768, 512, 128, 256, 64, 128, 64), ("real", 4, 16384, 512, 64, 256, 64, 128, 64),
     ("real", 8, 8192, 1024, 128, 64, 256, 32, 256), ("complex", 1, 65536, 256, 256, 256, 32, 128, 64),
@@ -152,7 +152,8 @@ def test_lookback_repeated(kind, monkeypatch):
 def test_time_split_rule(family, B, T, D, splits, L, BD, L_bwd, BD_bwd, monkeypatch):
     """The plan for bf16 with the default tiles on an H200's 132 SMs: whether to split (the
     same rule for all) and how: chunks of one tile for the plain scans ([16 x 4 warps, 256] real,
-    its backward [8 x 4 warps, 256] from 32 chains; [16 x 4 warps, 128 pairs] complex; with few
+    its forward [8 x 4 warps x 2 rows, 128] from 64 chains, its backward [8 x 4 warps, 256] from 32
+    chains; [16 x 4 warps, 128 pairs] complex; with few
     chains narrower channel blocks whose warps span several rows of time: real forward [16 x 4
     warps x 4 rows, 64] below 32 chains, backward [16 x 2 x 4, 64] below 32; complex forward
     [16 x 4 x 4, 32 pairs] below 8, backward [16 x 4 x 2, 64 pairs] below 16), the two-level split's
@@ -195,7 +196,9 @@ def test_few_chain_tiles(monkeypatch):
     assert launch("complex", fp, 1, 65536, 256) == (64, 4)  # not measured: CHUNK_TILES
     assert launch("complex", bf, 4, 16384, 256) == (128, 4) and launch("complex", bf, 4, 16384, 256, True) == (64, 2)
     assert launch("real", bf, 8, 16384, 1024, True) == (256, 4)  # 32 chains: the many-chain backward tile
-    assert launch("real", bf, 1, 65536, 256) == (64, 2) and launch("real", bf, 8, 4096, 2048) == (256, 4)
+    assert launch("real", bf, 1, 65536, 256) == (64, 2) and launch("real", bf, 8, 4096, 2048) == (128, 4)
+    assert launch("real", bf, 8, 8192, 1024) == (256, 4)  # 32 chains: CHUNK_TILES; the narrower forward from 64
+    assert launch("real", fp, 8, 4096, 2048) == (128, 4)  # measured for bf16 only
     for T in (256, 300, 512):  # the shortest split sequences: chunks shortened to leave at least two
         n, args = common.plan_chunks("real", torch.bfloat16, 1, T, 256, cuda, False)
         assert n >= 2 and (n - 1) * args["R"] * args["NW"] < T <= n * args["R"] * args["NW"]

@@ -48,6 +48,12 @@ CHUNK_TILES = {("real", 2): (16, 4, 256), ("real", 4): (16, 4, 128), ("complex",
 # chains run side by side (measured faster there; with fewer, each chain's chunks look back further)
 BWD_CHUNK_TILES = {("real", 2): (8, 4, 256), ("real", 4): (8, 4, 128)}
 BWD_CHUNK_MIN_CHAINS = 32
+# The real bf16 forward's narrower chunks (rows of 256 bytes: 2 rows of time per warp) where at least
+# FWD_CHUNK_MIN_CHAINS chains (at CHUNK_TILES' block) run side by side: measured on an H200, (16, 1024,
+# 1024) 1.48x -> 1.40x, (32, 1024, 1024) 1.34x -> 1.29x, (16, 4096, 2048) 1.25x -> 1.22x, (8, 4096,
+# 2048) even; at 32 chains slower (NOTES.md, session 24)
+FWD_CHUNK_TILES = {("real", 2): (8, 4, 128)}
+FWD_CHUNK_MIN_CHAINS = 64
 # With few chains side by side, narrower channel blocks: rows of 128 (256) bytes, so each warp's
 # 16-byte loads span 4 (2) rows of time (``lanes`` in _chunk_plan), 4 times as many chains, each
 # with fewer chunks in flight to look back over. (tile, used below this many chains as counted at CHUNK_TILES'
@@ -198,6 +204,8 @@ def _chunk_plan(family: str, dtype: torch.dtype, n: int, unsplit: dict, n_rows: 
             R, NW, BD = BWD_CHUNK_TILES[key]
         elif few is not None and n_rows * cdiv(D, BD) < few[1]:
             (R, NW, BD), W = few[0], FEW_CHAIN_WINDOW
+        elif not backward and key in FWD_CHUNK_TILES and n_rows * cdiv(D, BD) >= FWD_CHUNK_MIN_CHAINS:
+            R, NW, BD = FWD_CHUNK_TILES[key]
     # a tile row narrower than a warp's 512 bytes of 16-byte loads spreads each warp over several
     # rows of time (lane rows): the tile's groups of consecutive steps are then NW x lanes
     row_bytes = BD * dtype.itemsize * (2 if family == "complex" else 1)

@@ -55,11 +55,11 @@ BWD_CHUNK_MIN_CHAINS = 32
 FWD_CHUNK_TILES = {("real", 2): (8, 4, 128)}
 FWD_CHUNK_MIN_CHAINS = 64
 # With few chains side by side, narrower channel blocks: rows of 128 (256) bytes, so each warp's
-# 16-byte loads span 4 (2) rows of time (``lanes`` in _chunk_plan), 4 times as many chains, each
-# with fewer chunks in flight to look back over. (tile, used below this many chains as counted at CHUNK_TILES'
-# channel block) per (family, input element size, backward); measured on an H200 against the
-# tiles of the time (NOTES.md, session 24): real bf16 1 chain forward 2.33x -> 2.01x, backward
-# 1.95x -> 1.78x; the other keys keep CHUNK_TILES.
+# 16-byte loads span 4 (2) rows of time (``lanes`` in _chunk_plan), 4 (2) times as many chains,
+# each with fewer chunks in flight to look back over. (tile, used below this many chains as counted
+# at CHUNK_TILES' channel block) per (family, input element size, backward); measured on an H200
+# against the tiles of the time (NOTES.md, session 24): real bf16 1 chain forward 2.33x -> 2.01x,
+# backward 1.95x -> 1.78x; the other keys keep CHUNK_TILES.
 FEW_CHAIN_TILES = {("real", 2, False): ((16, 4, 64), 32), ("real", 2, True): ((16, 2, 64), 32),
                    ("real", 4, False): ((16, 4, 32), 64), ("real", 4, True): ((16, 2, 32), 32),
                    ("complex", 2, False): ((16, 4, 32), 8), ("complex", 2, True): ((16, 4, 64), 16)}
@@ -180,8 +180,8 @@ def plan_chunks(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, de
                 varlen: bool, backward: bool = False) -> tuple[int, dict]:
     """(number of time chunks, launch arguments) of the plain scans: one program per (row, channel
     block) over all of time (``tile``) unless ``split_plan`` splits, then chunks of one
-    [R * NW * lanes, BD] tile each (``CHUNK_TILES``; the backward's ``BWD_CHUNK_TILES`` with many
-    chains, ``FEW_CHAIN_TILES`` with few) passing carries by look-back over windows of W chunks;
+    [R * NW * lanes, BD] tile each (``CHUNK_TILES``; ``BWD_CHUNK_TILES`` / ``FWD_CHUNK_TILES`` with
+    many chains, ``FEW_CHAIN_TILES`` with few) passing carries by look-back over windows of W chunks;
     the launch's ``NW`` is the tile's groups of R consecutive steps (NW warps x lanes rows of time
     each)."""
     launch = tile(family, dtype)

@@ -146,9 +146,8 @@ def main():
                     common.FORCE_SPLITS = None if ruled else 3
                     # each candidate runs both ways, whatever the chain count: the tables that replace
                     # CHUNK_TILES (many-chain forward and backward, few chains) are set aside for the candidates
-                    aside = [(t, k, t.pop(k)) for t, k in ((common.BWD_CHUNK_TILES, key), (common.FWD_CHUNK_TILES, key),
-                                                           (common.FEW_CHAIN_TILES, (*key, False)),
-                                                           (common.FEW_CHAIN_TILES, (*key, True))) if k in t]
+                    aside = [(t, k, t.pop(k)) for t in (common.MANY_CHAIN_TILES, common.FEW_CHAIN_TILES)
+                             for k in ((*key, False), (*key, True)) if k in t]
                     for chunk in chunks:
                         common.CHUNK_TILES[key] = chunk
                         picked, launch = common.plan_chunks(family, dtype, *shape, torch.device("cuda"), False)

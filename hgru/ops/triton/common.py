@@ -44,16 +44,14 @@ INTERPRET_TILE = (16, 16)  # at most BT rows, BD channels in the interpreter
 # split time in two levels, except the forward where chunks measured faster (``plan_fused_fwd``).
 CHUNK_TILES = {("real", 2): (16, 4, 256), ("real", 4): (16, 4, 128), ("complex", 2): (16, 4, 128),
                ("complex", 4): (16, 4, 64), ("hgru", 2): (16, 4, 128), ("hgru", 4): (16, 4, 64)}
-# The real backward's own, shorter chunks where at least BWD_CHUNK_MIN_CHAINS (row, channel block)
-# chains run side by side (measured faster there; with fewer, each chain's chunks look back further)
-BWD_CHUNK_TILES = {("real", 2): (8, 4, 256), ("real", 4): (8, 4, 128)}
-BWD_CHUNK_MIN_CHAINS = 32
-# The real bf16 forward's narrower chunks (rows of 256 bytes: 2 rows of time per warp) where at least
-# FWD_CHUNK_MIN_CHAINS chains (at CHUNK_TILES' block) run side by side: measured on an H200, (16, 1024,
-# 1024) 1.48x -> 1.40x, (32, 1024, 1024) 1.34x -> 1.29x, (16, 4096, 2048) 1.25x -> 1.22x, (8, 4096,
-# 2048) even; at 32 chains slower (NOTES.md, session 24)
-FWD_CHUNK_TILES = {("real", 2): (8, 4, 128)}
-FWD_CHUNK_MIN_CHAINS = 64
+# With many chains side by side, other tiles per (family, input element size, backward): (tile, used
+# from this many chains as counted at CHUNK_TILES' channel block). The real backward's shorter
+# chunks from 32 chains (measured faster there; with fewer, each chain's chunks look back further);
+# the real bf16 forward's narrower chunks (rows of 256 bytes: 2 rows of time per warp) from 64
+# chains: measured on an H200, (16, 1024, 1024) 1.48x -> 1.40x, (32, 1024, 1024) 1.34x -> 1.29x,
+# (16, 4096, 2048) 1.25x -> 1.22x, (8, 4096, 2048) even; at 32 chains slower (NOTES.md, session 24)
+MANY_CHAIN_TILES = {("real", 2, True): ((8, 4, 256), 32), ("real", 4, True): ((8, 4, 128), 32),
+                    ("real", 2, False): ((8, 4, 128), 64)}
 # With few chains side by side, narrower channel blocks: rows of 128 (256) bytes, so each warp's
 # 16-byte loads span 4 (2) rows of time (``lanes`` in _chunk_plan), 4 (2) times as many chains,
 # each with fewer chunks in flight to look back over. (tile, used below this many chains as counted
@@ -180,8 +178,8 @@ def plan_chunks(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, de
                 varlen: bool, backward: bool = False) -> tuple[int, dict]:
     """(number of time chunks, launch arguments) of the plain scans: one program per (row, channel
     block) over all of time (``tile``) unless ``split_plan`` splits, then chunks of one
-    [R * NW * lanes, BD] tile each (``CHUNK_TILES``; ``BWD_CHUNK_TILES`` / ``FWD_CHUNK_TILES`` with
-    many chains, ``FEW_CHAIN_TILES`` with few) passing carries by look-back over windows of W chunks;
+    [R * NW * lanes, BD] tile each (``CHUNK_TILES``; ``MANY_CHAIN_TILES`` with many chains,
+    ``FEW_CHAIN_TILES`` with few) passing carries by look-back over windows of W chunks;
     the launch's ``NW`` is the tile's groups of R consecutive steps (NW warps x lanes rows of time
     each)."""
     launch = tile(family, dtype)
@@ -197,15 +195,14 @@ def _chunk_plan(family: str, dtype: torch.dtype, n: int, unsplit: dict, n_rows: 
         return 1, unsplit
     key = (family, dtype.itemsize)
     R, NW, BD = INTERPRET_CHUNK if INTERPRET else CHUNK_TILES[key]
-    few = FEW_CHAIN_TILES.get((*key, backward))
     W = LOOKBACK_WINDOW
     if not INTERPRET:
-        if backward and key in BWD_CHUNK_TILES and n_rows * cdiv(D, BWD_CHUNK_TILES[key][2]) >= BWD_CHUNK_MIN_CHAINS:
-            R, NW, BD = BWD_CHUNK_TILES[key]
-        elif few is not None and n_rows * cdiv(D, BD) < few[1]:
+        chains = n_rows * cdiv(D, BD)
+        many, few = MANY_CHAIN_TILES.get((*key, backward)), FEW_CHAIN_TILES.get((*key, backward))
+        if many is not None and chains >= many[1]:
+            R, NW, BD = many[0]
+        elif few is not None and chains < few[1]:
             (R, NW, BD), W = few[0], FEW_CHAIN_WINDOW
-        elif not backward and key in FWD_CHUNK_TILES and n_rows * cdiv(D, BD) >= FWD_CHUNK_MIN_CHAINS:
-            R, NW, BD = FWD_CHUNK_TILES[key]
     # a tile row narrower than a warp's 512 bytes of 16-byte loads spreads each warp over several
     # rows of time (lane rows): the tile's groups of consecutive steps are then NW x lanes
     row_bytes = BD * dtype.itemsize * (2 if family == "complex" else 1)

@@ -1,6 +1,7 @@
 # Copyright (c) 2026 The HGRN reproduction authors. MIT licence.
 """Tile x time-split sweep for the Triton kernels: the measurement behind ``common.TILES``,
-``common.CHUNK_TILES``, ``common.LOOP_STAGES`` and ``common.split_plan`` (benchmarks/NOTES.md).
+``common.LOOP_TILES``, ``common.CHUNK_TILES``, ``common.LOOP_STAGES`` and ``common.split_plan``
+(benchmarks/NOTES.md).
 
     python benchmarks/sweep_tiles.py --json runs/sweep.json [--families real complex hgru]
     python benchmarks/sweep_tiles.py --families hgru --tiles 1,128,1 --stages 4 8 --per-sm 8 16
@@ -10,9 +11,9 @@ CUDA-graph replays) and prints each row with its ratio to the bandwidth floor, t
 per (family, dtype, shape). Floors count the tensors each launcher must read and write once.
 ``--stages`` and ``--per-sm`` time the unsplit and two-level rows with other loop pipeline stages
 and (two-level) programs per SM than the tables'.
-Plain scans (real, complex): every unsplit tile (one program per row and channel block) and every
-chunk tile (R, NW, BD) of the time split, split as the rule says or, where it would not split,
-forced. Fused HGRU: every tile x two-level split count in SPLITS ("rule" = what ``common.plan``
+Plain scans (real, complex): every unsplit tile (one program per row and channel block; real: the
+loop's (R, warps, BD, stages) in place of LOOP_TILES' entries, both directions) and every chunk tile
+(R, NW, BD) of the time split, split as the rule says or, where it would not split, forced. Fused HGRU: every tile x two-level split count in SPLITS ("rule" = what ``common.plan``
 picks; the forward in two levels even where ``common.plan_fused_fwd`` would take chunks), then
 the forward's chunk tiles (split as ``common.plan_fused_fwd`` says or forced; the
 backward column of those rows is the two-level backward, which ignores them).
@@ -33,10 +34,12 @@ from timing import copy_bandwidth, environment, median_ms, require_cuda, table  
 from hgru.ops.triton import common, real  # noqa: E402
 from hgru.ops.triton import complex as cplx  # noqa: E402
 
-# candidate tiles (BT, BD, warps) per (family, element size); programs per SM as in common.TILES
+# candidate tiles (BT, BD, warps) per (family, element size), programs per SM as in common.TILES;
+# real: the unsplit loop's (R, warps, BD, stages) as in common.LOOP_TILES
 CANDIDATES = {
-    ("real", 2): [(8, 256, 1), (16, 256, 1), (4, 256, 1)],
-    ("real", 4): [(8, 128, 1), (16, 128, 1), (16, 256, 1)],
+    ("real", 2): [(4, 4, 64, 3), (4, 4, 64, 4), (8, 1, 32, 4), (4, 1, 32, 4), (4, 2, 64, 3), (8, 2, 128, 3),
+                  (4, 2, 128, 3)],
+    ("real", 4): [(4, 4, 32, 3), (4, 2, 32, 3), (4, 2, 64, 3), (2, 4, 32, 3)],
     ("complex", 2): [(8, 128, 1), (4, 128, 1), (8, 256, 2), (8, 64, 1), (16, 64, 2)],
     ("complex", 4): [(4, 64, 1), (8, 64, 1), (4, 128, 2), (16, 64, 2)],
     ("hgru", 2): [(1, 64, 1), (1, 128, 1), (1, 256, 1), (1, 256, 2)],  # the fused passes take one row per turn
@@ -68,18 +71,21 @@ def cases(family, dtype, shape):
     if family == "real":
         x, g = rnd(B, T, D), (0.5 + 0.5 * torch.rand(B, T, D, device="cuda", generator=gen)).to(dtype)
         o, _ = real.scan_fwd(x, g, None, None, False)
+        do = rnd(B, T, D)  # a cotangent of its own: with do = o the backward's reads of o hit L2
         return 3 * E * s, 5 * E * s, lambda: real.scan_fwd(x, g, None, None, False), \
-            lambda: real.scan_bwd(g, o, o, None, None, None, False)
+            lambda: real.scan_bwd(g, o, do, None, None, None, False)
     if family == "complex":
         x, g = rnd(B, T, D, 2), rnd(B, T, D, 2, scale=0.7)
         o, _ = cplx.scan_fwd(x, g, None, None, False)
+        do = rnd(B, T, D, 2)
         return 6 * E * s, 10 * E * s, lambda: cplx.scan_fwd(x, g, None, None, False), \
-            lambda: cplx.scan_bwd(g, o, o, None, None, None, False)
+            lambda: cplx.scan_bwd(g, o, do, None, None, None, False)
     c, f = rnd(B, T, 2 * D), rnd(B, T, D)
     th, lb = torch.rand(D, device="cuda", generator=gen), 0.5 * torch.rand(D, device="cuda", generator=gen)
     h, _ = cplx.hgru_fwd(c, f, th, lb, None, None, False, True)
+    dh = rnd(*h.shape)
     return 5 * E * s, 10 * E * s, lambda: cplx.hgru_fwd(c, f, th, lb, None, None, False, True), \
-        lambda: cplx.hgru_bwd(c, f, th, lb, h, h, None, None, None, False, True)
+        lambda: cplx.hgru_bwd(c, f, th, lb, h, dh, None, None, None, False, True)
 
 
 def main():
@@ -87,10 +93,10 @@ def main():
     ap.add_argument("--families", nargs="+", default=["real", "complex", "hgru"], choices=list(SHAPES))
     ap.add_argument("--dtypes", nargs="+", default=["bf16", "fp32"], choices=["bf16", "fp32"])
     ap.add_argument("--shapes", nargs="+", help="B,T,D shapes instead of the family's defaults")
-    ap.add_argument("--default-tile", action="store_true", help="only common.TILES' tile (split counts still swept)")
+    ap.add_argument("--default-tile", action="store_true", help="only the tables' tiles (split counts still swept)")
     ap.add_argument("--splits", nargs="+", type=lambda a: a if a == "rule" else int(a),
                     help="two-level split counts (hgru) to time instead of SPLITS")
-    ap.add_argument("--tiles", nargs="+", help="BT,BD,warps tiles instead of the candidates")
+    ap.add_argument("--tiles", nargs="+", help="BT,BD,warps tiles (real: R,warps,BD,stages) instead of the candidates")
     ap.add_argument("--chunk-tiles", nargs="+", help="R,NW,BD chunk tiles instead of the candidates")
     ap.add_argument("--stages", nargs="+", type=int, help="loop pipeline stages (common.LOOP_STAGES) to time "
                     "each unsplit or two-level tile with, instead of the table's")
@@ -120,12 +126,17 @@ def main():
             key = (family, dtype.itemsize)
             if key not in CANDIDATES:
                 continue
-            default, default_stages = common.TILES[key], common.LOOP_STAGES[key]
-            stages = args.stages or [default_stages]
             shapes = [tuple(map(int, a.split(","))) for a in args.shapes] if args.shapes else SHAPES[family]
             tiles = [tuple(map(int, a.split(","))) for a in args.tiles] if args.tiles else CANDIDATES[key]
-            if args.default_tile:
-                tiles = [default[:3]]
+            if family == "real":  # the unsplit loop's tiles: LOOP_TILES' entries set aside for each
+                default, loop_keys = None, ((dtype.itemsize, False), (dtype.itemsize, True))
+                if args.default_tile:
+                    tiles = [None]
+            else:
+                default, default_stages = common.TILES[key], common.LOOP_STAGES[key]
+                stages = args.stages or [default_stages]
+                if args.default_tile:
+                    tiles = [default[:3]]
             for shape in shapes:
                 b_fwd, b_bwd, fwd, bwd = cases(family, dtype, shape)
                 name = {"family": family, "dtype": dt, "B,T,D": ",".join(map(str, shape))}
@@ -134,20 +145,29 @@ def main():
                     chunks = [tuple(map(int, a.split(","))) for a in args.chunk_tiles] if args.chunk_tiles \
                         else [default_chunk] if args.default_tile else CHUNK_CANDIDATES[key]
                     common.FORCE_SPLITS = 1
-                    for tile in tiles:
-                        common.TILES[key] = (*tile, default[3])
-                        for st in stages:
-                            common.LOOP_STAGES[key] = st
-                            timed(dict(name, tile=",".join(map(str, tile)), stages=st, splits="1"), fwd, bwd, b_fwd,
-                                  b_bwd)
-                    common.TILES[key], common.LOOP_STAGES[key] = default, default_stages
+                    if family == "real":
+                        held = {k: common.LOOP_TILES[k] for k in loop_keys}
+                        for tile in tiles:
+                            if tile is not None:
+                                common.LOOP_TILES.update({k: ((0, tile),) for k in loop_keys})
+                            timed(dict(name, tile="loop " + ("rule" if tile is None else ",".join(map(str, tile))),
+                                       splits="1"), fwd, bwd, b_fwd, b_bwd)
+                        common.LOOP_TILES.update(held)
+                    else:
+                        for tile in tiles:
+                            common.TILES[key] = (*tile, default[3])
+                            for st in stages:
+                                common.LOOP_STAGES[key] = st
+                                timed(dict(name, tile=",".join(map(str, tile)), stages=st, splits="1"), fwd, bwd,
+                                      b_fwd, b_bwd)
+                        common.TILES[key], common.LOOP_STAGES[key] = default, default_stages
                     common.FORCE_SPLITS = None
                     ruled = common.plan_chunks(family, dtype, *shape, torch.device("cuda"), False)[0] > 1
                     common.FORCE_SPLITS = None if ruled else 3
-                    # each candidate runs both ways, whatever the chain count: the tables that replace
-                    # CHUNK_TILES (many-chain forward and backward, few chains) are set aside for the candidates
-                    aside = [(t, k, t.pop(k)) for t in (common.MANY_CHAIN_TILES, common.FEW_CHAIN_TILES)
-                             for k in ((*key, False), (*key, True)) if k in t]
+                    # each candidate runs both ways, whatever the chain count: the table that replaces
+                    # CHUNK_TILES with few chains is set aside for the candidates
+                    aside = [(common.FEW_CHAIN_TILES, k, common.FEW_CHAIN_TILES.pop(k))
+                             for k in ((*key, False), (*key, True)) if k in common.FEW_CHAIN_TILES]
                     for chunk in chunks:
                         common.CHUNK_TILES[key] = chunk
                         picked, launch = common.plan_chunks(family, dtype, *shape, torch.device("cuda"), False)

@@ -115,6 +115,17 @@ def test_realistic_sizes(kind, dtype, shape):
     check(kind, *shape, dtype, False, True, None, tol_scale=5.0)  # long T: more rounding to accumulate
 
 
+@pytest.mark.skipif(DEVICE != "cuda", reason="the loop tiles need a GPU")
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16], ids=["fp32", "bf16"])
+@pytest.mark.parametrize("B,T,D", [(5, 1000, 1000), (9, 999, 1000), (13, 1001, 1000), (17, 777, 1000), (35, 300, 1000)],
+                         ids=str)
+def test_loop_tiles_gpu(dtype, B, T, D):
+    """The real scans' unsplit loop at each of LOOP_TILES' pair counts (5,000-35,000 (row, channel)
+    pairs: every tile of both directions and dtypes), ragged channel blocks and time tiles,
+    reversed, with h0."""
+    check("real", B, T, D, dtype, True, True, None, tol_scale=5.0)
+
+
 @pytest.mark.skipif(DEVICE != "cuda", reason="concurrent programs need a GPU")
 @pytest.mark.parametrize("kind", ["real", "complex", "hgru"])
 def test_lookback_repeated(kind, monkeypatch):
@@ -138,11 +149,11 @@ def test_lookback_repeated(kind, monkeypatch):
 
 
 @pytest.mark.parametrize("family,B,T,D,splits,L,BD,L_bwd,BD_bwd", [
-    ("real", 8, 4096, 2048, 64, 64, 128, 32, 256), ("real", 4, 16384, 1024, 64, 256, 64, 128, 64),
-    ("real", 16, 1024, 1024, 16, 64, 128, 32, 256), ("real", 32, 1024, 1024, 16, 64, 128, 32, 256),
+    ("real", 8, 4096, 2048, 1, 4096, None, None, None), ("real", 4, 16384, 1024, 64, 256, 64, 128, 64),
+    ("real", 16, 1024, 1024, 1, 1024, None, None, None), ("real", 32, 1024, 1024, 1, 1024, None, None, None),
     ("real", 64, 2048, 1024, 1, 2048, None, None, None), ("real", 1, 65536, 256, 256, 256, 64, 128, 64),
     ("real", 2, 32768, 512, 128, 256, 64, 128, 64), ("real", 4, 16384, 512, 64, 256, 64, 128, 64),
-    ("real", 8, 8192, 1024, 128, 64, 256, 32, 256), ("complex", 1, 65536, 256, 256, 256, 32, 128, 64),
+    ("real", 8, 8192, 1024, 1, 8192, None, None, None), ("complex", 1, 65536, 256, 256, 256, 32, 128, 64),
     ("complex", 4, 16384, 256, 256, 64, 128, 128, 64), ("complex", 4, 16384, 512, 256, 64, 128, 64, 128),
     ("complex", 8, 4096, 512, 64, 64, 128, 64, 128), ("real", 4, 100, 64, 1, 100, None, None, None),
     ("complex", 32, 1024, 1024, 16, 64, 128, 64, 128), ("complex", 8, 4096, 1024, 64, 64, 128, 64, 128),
@@ -186,24 +197,65 @@ def test_few_chain_tiles(monkeypatch):
     bf, fp = torch.bfloat16, torch.float32
 
     def launch(fam, dt, B, T, D, bwd=False):
-        args = common.plan_chunks(fam, dt, B, T, D, cuda, False, bwd)[1]
+        n, args = common.plan_chunks(fam, dt, B, T, D, cuda, False, bwd)
+        assert n > 1
         return args["BD"], args["W"]
     # (channel block, look-back window): the narrow tiles look back over 2 chunks at once, the others 4
     assert launch("real", fp, 1, 65536, 256) == (32, 2) and launch("real", fp, 1, 65536, 256, True) == (32, 2)
     assert launch("real", fp, 4, 16384, 1024) == (32, 2)  # 32 chains of 128 channels: forward below 64
-    assert launch("real", fp, 4, 16384, 1024, True) == (128, 4)  # backward: the many-chain tile from 32
-    assert launch("real", fp, 8, 4096, 1024) == (128, 4)
     assert launch("complex", fp, 1, 65536, 256) == (64, 4)  # not measured: CHUNK_TILES
     assert launch("complex", bf, 4, 16384, 256) == (128, 4) and launch("complex", bf, 4, 16384, 256, True) == (64, 2)
-    assert launch("real", bf, 8, 16384, 1024, True) == (256, 4)  # 32 chains: the many-chain backward tile
-    assert launch("real", bf, 1, 65536, 256) == (64, 2) and launch("real", bf, 8, 4096, 2048) == (128, 4)
-    assert launch("real", bf, 8, 8192, 1024) == (256, 4)  # 32 chains: CHUNK_TILES; the narrower forward from 64
-    assert launch("real", fp, 8, 4096, 2048) == (128, 4)  # measured for bf16 only
+    assert launch("real", bf, 1, 65536, 256) == (64, 2) and launch("real", bf, 4, 16384, 1024, True) == (64, 2)
+    monkeypatch.setattr(common, "FORCE_CHUNK", 64)  # forced chunks with many chains: CHUNK_TILES' block
+    assert launch("real", bf, 8, 4096, 2048) == (256, 4) and launch("real", fp, 8, 4096, 2048, True) == (128, 4)
+    monkeypatch.setattr(common, "FORCE_CHUNK", None)
     for T in (256, 300, 512):  # the shortest split sequences: chunks shortened to leave at least two
         n, args = common.plan_chunks("real", torch.bfloat16, 1, T, 256, cuda, False)
         assert n >= 2 and (n - 1) * args["R"] * args["NW"] < T <= n * args["R"] * args["NW"]
     monkeypatch.setattr(common, "INTERPRET", True)
     assert common.plan_chunks("real", torch.float32, 1, 65536, 256, cuda, False)[1]["NW"] == common.INTERPRET_CHUNK[1]
+
+
+@pytest.mark.parametrize("dtype,backward,B,T,D,tile", [
+    (torch.bfloat16, False, 8, 4096, 2048, (4, 4, 64, 3)), (torch.bfloat16, True, 8, 4096, 2048, (4, 2, 64, 3)),
+    (torch.bfloat16, False, 8, 8192, 1024, (4, 4, 64, 4)), (torch.bfloat16, True, 8, 8192, 1024, (4, 4, 64, 4)),
+    (torch.bfloat16, False, 16, 512, 768, (8, 1, 32, 4)), (torch.bfloat16, True, 16, 512, 768, (4, 1, 32, 4)),
+    (torch.bfloat16, False, 32, 1024, 1024, (8, 2, 128, 3)), (torch.bfloat16, True, 128, 256, 1024, (4, 2, 128, 3)),
+    (torch.float16, False, 64, 1024, 384, (4, 4, 64, 3)), (torch.float32, False, 8, 8192, 1024, (4, 4, 32, 3)),
+    (torch.float32, False, 8, 4096, 2048, (2, 4, 32, 3)), (torch.float32, False, 128, 256, 1024, (4, 2, 64, 3)),
+    (torch.float32, True, 4, 4096, 1024, (4, 4, 32, 3)), (torch.float32, True, 8, 4096, 1024, (4, 2, 32, 3)),
+    (torch.float32, True, 8, 4096, 2048, (4, 2, 64, 3)), (torch.bfloat16, False, 4, 100, 64, (4, 4, 64, 4))], ids=str)
+def test_loop_tiles(dtype, backward, B, T, D, tile, monkeypatch):
+    """The real scans' unsplit loop on an H200's 132 SMs: LOOP_TILES' tile for B x D (row,
+    channel) pairs, its groups counting the rows of time each warp spans (lanes = 512 bytes / row
+    bytes); unsplit where pairs reach the first entry or time is too short to split."""
+    monkeypatch.setattr(common, "INTERPRET", False)
+    monkeypatch.setattr(common, "_sm_count", lambda index: 132)
+    n, args = common.plan_chunks("real", dtype, B, T, D, torch.device("cuda", 0), False, backward)
+    R, warps, BD, stages = tile
+    lanes = max(1, 512 // (BD * dtype.itemsize))
+    assert n == 1 and args == dict(R=R, NW=warps * lanes, BD=BD, STAGES=stages, num_warps=warps, num_stages=1)
+
+
+def test_loop_or_chunks(monkeypatch):
+    """Real scans split time only below LOOP_TILES' first pair count (scaled by the SM count), where
+    time is at least 4 x MIN_SPLIT_LEN steps, never for varlen or forced unsplit."""
+    monkeypatch.setattr(common, "INTERPRET", False)
+    sms = {"n": 132}
+    monkeypatch.setattr(common, "_sm_count", lambda index: sms["n"])
+    cuda = torch.device("cuda", 0)
+
+    def splits(dt, B, T, D, bwd=False, varlen=False):
+        return common.plan_chunks("real", dt, B, T, D, cuda, varlen, bwd)[0]
+    bf, fp = torch.bfloat16, torch.float32
+    assert splits(bf, 4, 4096, 2048) == 1 and splits(bf, 4, 4096, 2047) > 1  # 8,192 pairs: the loop
+    assert splits(fp, 4, 4096, 1024) > 1 and splits(fp, 4, 4096, 1024, True) == 1  # fp32 backward from 4,096
+    assert splits(bf, 1, 256, 256) > 1 and splits(bf, 1, 255, 256) == 1  # 4 chunks of 64 steps at least
+    assert splits(bf, 1, 65536, 256, varlen=True) == 1
+    sms["n"] = 66  # half the SMs: half the pairs fill them
+    assert splits(bf, 2, 4096, 2048) == 1 and splits(bf, 2, 4096, 2047) > 1
+    monkeypatch.setattr(common, "FORCE_SPLITS", 1)
+    assert splits(bf, 1, 65536, 256) == 1
 
 
 @pytest.mark.parametrize("dtype,B,T,D,chunks", [

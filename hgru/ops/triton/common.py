@@ -19,8 +19,9 @@ INTERPRET = os.environ.get("TRITON_INTERPRET") == "1"
 # instructions per element forward instead of 79 with [4, 128] tiles, 78 instead of 148 backward,
 # a third to a quarter of the registers); their loops keep LOOP_STAGES rows in flight in shared
 # memory, so 8 (bf16) or 16 (fp32) one-warp programs per SM hide the latency (NOTES.md).
-TILES = {("real", 2): (16, 256, 1, 8), ("real", 4): (16, 128, 1, 16), ("complex", 2): (4, 128, 1, 16),
-         ("complex", 4): (4, 64, 1, 16), ("hgru", 2): (1, 128, 1, 8), ("hgru", 4): (1, 64, 1, 16)}
+# The real scans take LOOP_TILES instead.
+TILES = {("complex", 2): (4, 128, 1, 16), ("complex", 4): (4, 64, 1, 16), ("hgru", 2): (1, 128, 1, 8),
+         ("hgru", 4): (1, 64, 1, 16)}
 # Time is split only when the (row, channel-block) programs' tiles hold fewer than SPLIT_BELOW_KB
 # of input per multiprocessor (one tile's loads are what a program has in flight; with more, one
 # pass streams at 1.0-1.6x the floor and a split only adds its second read), then into enough
@@ -32,11 +33,24 @@ SPLIT_BELOW_KB = 24
 # tiles' loads are copied into shared memory ahead of use, costing no registers). For the plain
 # scans' unsplit loops and the fused one-row passes (and their fold of the aggregates); measured on
 # an H200 with the programs per SM of TILES (NOTES.md, "The fused passes' software pipeline").
-LOOP_STAGES = {("real", 2): 2, ("real", 4): 3, ("complex", 2): 3, ("complex", 4): 3, ("hgru", 2): 8, ("hgru", 4): 6}
-LOADED = {"real": 2, "complex": 4, "hgru": 3}  # input values read per (time step, channel)
+LOOP_STAGES = {("complex", 2): 3, ("complex", 4): 3, ("hgru", 2): 8, ("hgru", 4): 6}
+LOADED = {"complex": 4, "hgru": 3}  # input values read per (time step, channel)
 MIN_SPLIT_LEN = {"real": 64, "complex": 64, "hgru": 16}
 MAX_SPLITS = 256
 INTERPRET_TILE = (16, 16)  # at most BT rows, BD channels in the interpreter
+# The real scans' unsplit loops (real.py): one program per (sequence, block of BD channels) walking
+# all of time in tiles of R steps x warps x lanes groups (lanes: rows of time per warp, as in
+# ``_chunk_plan``), STAGES - 1 tiles' loads in flight through the loop's software pipeline. Per
+# (input element size, backward): tiles (R, warps, BD, STAGES), each taken from this many (sequence,
+# channel) pairs (counted per 132 multiprocessors) on. With fewer pairs than the first entry's,
+# time is split into look-back chunks where it is long enough (CHUNK_TILES; at least 4 chunks of
+# MIN_SPLIT_LEN). Measured on an H200 against the chunks and each other at 13 bf16 and 6 fp32
+# shapes of 4,096-131,072 pairs (NOTES.md, session 25): narrow blocks, so a few hundred programs
+# each with 16-48 KB of loads in flight, e.g. bf16 (8, 4096, 2048) forward 1.25x -> 1.08x the floor.
+LOOP_TILES = {(2, False): ((8192, (4, 4, 64, 4)), (12288, (8, 1, 32, 4)), (16384, (4, 4, 64, 3)), (32768, (8, 2, 128, 3))),
+              (2, True): ((8192, (4, 4, 64, 4)), (12288, (4, 1, 32, 4)), (16384, (4, 2, 64, 3)), (32768, (4, 2, 128, 3))),
+              (4, False): ((8192, (4, 4, 32, 3)), (16384, (2, 4, 32, 3)), (32768, (4, 2, 64, 3))),
+              (4, True): ((4096, (4, 4, 32, 3)), (8192, (4, 2, 32, 3)), (16384, (4, 2, 64, 3)))}
 # The plain scans (real.py, complex.py) split time into chunks of one tile each, passing carries
 # by look-back: (R steps per thread, NW warps, BD channels) per (family, input element size); a
 # chunk is R * NW * lanes steps (lanes: rows of time per warp, 1 for rows of 512 bytes, see
@@ -44,14 +58,6 @@ INTERPRET_TILE = (16, 16)  # at most BT rows, BD channels in the interpreter
 # split time in two levels, except the forward where chunks measured faster (``plan_fused_fwd``).
 CHUNK_TILES = {("real", 2): (16, 4, 256), ("real", 4): (16, 4, 128), ("complex", 2): (16, 4, 128),
                ("complex", 4): (16, 4, 64), ("hgru", 2): (16, 4, 128), ("hgru", 4): (16, 4, 64)}
-# With many chains side by side, other tiles per (family, input element size, backward): (tile, used
-# from this many chains as counted at CHUNK_TILES' channel block). The real backward's shorter
-# chunks from 32 chains (measured faster there; with fewer, each chain's chunks look back further);
-# the real bf16 forward's narrower chunks (rows of 256 bytes: 2 rows of time per warp) from 64
-# chains: measured on an H200, (16, 1024, 1024) 1.48x -> 1.40x, (32, 1024, 1024) 1.34x -> 1.29x,
-# (16, 4096, 2048) 1.25x -> 1.22x, (8, 4096, 2048) even; at 32 chains slower (NOTES.md, session 24)
-MANY_CHAIN_TILES = {("real", 2, True): ((8, 4, 256), 32), ("real", 4, True): ((8, 4, 128), 32),
-                    ("real", 2, False): ((8, 4, 128), 64)}
 # With few chains side by side, narrower channel blocks: rows of 128 (256) bytes, so each warp's
 # 16-byte loads span 4 (2) rows of time (``lanes`` in _chunk_plan), 4 (2) times as many chains,
 # each with fewer chunks in flight to look back over. (tile, used below this many chains as counted
@@ -107,17 +113,27 @@ def split_plan(n_rows: int, T: int, D: int, launch: tuple, device: torch.device,
     aggregates of the splits before it, then scans). The first pass re-reads the inputs."""
     if varlen:
         return 1, T
-    if FORCE_SPLIT_LEN is not None:
-        L = FORCE_SPLIT_LEN
-        return cdiv(T, L), L
-    if FORCE_SPLITS is not None:
-        L = cdiv(T, FORCE_SPLITS)
-        return cdiv(T, L), L
+    forced = _forced_split(T)
+    if forced is not None:
+        return forced
     if device.type != "cuda":
         return 1, T
     args, per_sm, kb, min_len = launch
-    return plan_splits(n_rows * cdiv(D, args["BD"]), T, per_sm, kb,
-                       _sm_count(device.index if device.index is not None else torch.cuda.current_device()), min_len)
+    return plan_splits(n_rows * cdiv(D, args["BD"]), T, per_sm, kb, _sms(device), min_len)
+
+
+def _forced_split(T: int) -> tuple[int, int] | None:
+    """The (number of splits, split length) that FORCE_SPLIT_LEN or FORCE_SPLITS set, else None."""
+    if FORCE_SPLIT_LEN is not None:
+        return cdiv(T, FORCE_SPLIT_LEN), FORCE_SPLIT_LEN
+    if FORCE_SPLITS is not None:
+        L = cdiv(T, FORCE_SPLITS)
+        return cdiv(T, L), L
+    return None
+
+
+def _sms(device: torch.device) -> int:
+    return _sm_count(device.index if device.index is not None else torch.cuda.current_device())
 
 
 def plan_splits(programs: int, T: int, per_sm: int, tile_kb: float, sms: int, min_len: int) -> tuple[int, int]:
@@ -177,14 +193,39 @@ def grid(n_d: int, BD: int, n_rows: int, n_split: int):
 def plan_chunks(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, device: torch.device,
                 varlen: bool, backward: bool = False) -> tuple[int, dict]:
     """(number of time chunks, launch arguments) of the plain scans: one program per (row, channel
-    block) over all of time (``tile``) unless ``split_plan`` splits, then chunks of one
-    [R * NW * lanes, BD] tile each (``CHUNK_TILES``; ``MANY_CHAIN_TILES`` with many chains,
-    ``FEW_CHAIN_TILES`` with few) passing carries by look-back over windows of W chunks;
+    block) over all of time (real: ``_loop_plan``; complex: ``tile``) unless time is split (real: too
+    few (row, channel) pairs for LOOP_TILES; complex: ``split_plan``), then chunks of one
+    [R * NW * lanes, BD] tile each (``CHUNK_TILES``; ``FEW_CHAIN_TILES`` with few chains) passing carries by look-back over windows of W chunks;
     the launch's ``NW`` is the tile's groups of R consecutive steps (NW warps x lanes rows of time
     each)."""
+    if family == "real":
+        loop = _loop_plan(dtype, n_rows, D, device, backward)
+        forced = _forced_split(T)
+        if varlen:
+            n = 1
+        elif forced is not None:
+            n = forced[0]
+        elif device.type != "cuda" or T < 4 * MIN_SPLIT_LEN["real"]:
+            n = 1
+        else:
+            n = 2 if n_rows * D * 132 < LOOP_TILES[dtype.itemsize, backward][0][0] * _sms(device) else 1
+        return _chunk_plan(family, dtype, n, loop, n_rows, T, D, varlen, backward)
     launch = tile(family, dtype)
     n, _ = split_plan(n_rows, T, D, launch, device, varlen)
     return _chunk_plan(family, dtype, n, launch[0], n_rows, T, D, varlen, backward)
+
+
+def _loop_plan(dtype: torch.dtype, n_rows: int, D: int, device: torch.device, backward: bool) -> dict:
+    """Launch arguments (R, NW groups, BD, STAGES, num_warps) of the real scans' unsplit loops:
+    LOOP_TILES' tile for n_rows x D (sequence, channel) pairs (the first below its count)."""
+    if INTERPRET:
+        R, NW, BD = INTERPRET_CHUNK
+        return dict(R=R, NW=NW, BD=BD, STAGES=1, num_warps=NW, num_stages=1)
+    tiles = LOOP_TILES[dtype.itemsize, backward]
+    pairs = n_rows * D * 132 / (_sms(device) if device.type == "cuda" else 132)
+    R, warps, BD, stages = [t for lo, t in tiles if pairs >= lo][-1] if pairs >= tiles[0][0] else tiles[0][1]
+    lanes = max(1, 512 // (BD * dtype.itemsize))
+    return dict(R=R, NW=warps * lanes, BD=BD, STAGES=stages, num_warps=warps, num_stages=1)
 
 
 def _chunk_plan(family: str, dtype: torch.dtype, n: int, unsplit: dict, n_rows: int, T: int, D: int, varlen: bool,
@@ -198,10 +239,8 @@ def _chunk_plan(family: str, dtype: torch.dtype, n: int, unsplit: dict, n_rows: 
     W = LOOKBACK_WINDOW
     if not INTERPRET:
         chains = n_rows * cdiv(D, BD)
-        many, few = MANY_CHAIN_TILES.get((*key, backward)), FEW_CHAIN_TILES.get((*key, backward))
-        if many is not None and chains >= many[1]:
-            R, NW, BD = many[0]
-        elif few is not None and chains < few[1]:
+        few = FEW_CHAIN_TILES.get((*key, backward))
+        if few is not None and chains < few[1]:
             (R, NW, BD), W = few[0], FEW_CHAIN_WINDOW
     # a tile row narrower than a warp's 512 bytes of 16-byte loads spreads each warp over several
     # rows of time (lane rows): the tile's groups of consecutive steps are then NW x lanes

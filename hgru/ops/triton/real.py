@@ -2,17 +2,19 @@
 """Triton kernels of the real recurrence h_t = g_t * h_{t-1} + x_t on the native [B, T, D] layout.
 
 Unsplit (``_fwd_kernel``, ``_bwd_kernel``): one program owns a block of BD channels of one
-sequence (a chain) and walks all its steps in tiles of BT rows, each tile's rows ordered in the
-direction of the scan (a reverse scan loads them in reverse: Triton lowers
-``associative_scan(reverse=True)`` with warp shuffles even where the rows lie in one thread).
-Each tile is scanned from a zero state with ``tl.associative_scan`` and the carry from the
-previous tiles is added afterwards (h = B + A * carry), so only a [BD] FMA per tile waits on the
-previous tile. The state is float32 whatever the input.
+sequence (a chain) and walks all its steps in tiles of R * NW rows, through a software-pipelined
+loop (``tl.range(num_stages=STAGES)``: the next tiles' loads are copied into shared memory ahead
+of use). Group w of threads holds steps w R .. w R + R - 1 of a tile in its registers (a group is
+a warp, or with rows narrower than a warp's loads one of the rows of time a warp spans:
+common._loop_plan); each group scans its steps, the groups' aggregates are scanned across groups,
+and each group scans its steps again from the state entering it (``_tile_scan``), so only a [BD]
+FMA per tile waits on the previous tile. Narrow channel blocks give many chains, each with loads
+in flight: the tiles are chosen by the number of (sequence, channel) pairs (common.LOOP_TILES).
+The state is float32 whatever the input.
 
 Split in time (``_fwd_chunk_kernel``, ``_bwd_chunk_kernel``), when chains are too few to fill the
-GPU: one program per chunk of R * NW steps of a chain, one [R * NW, BD] tile loaded at once, group
-w of threads holding steps w R .. w R + R - 1 (a group is a warp, or with rows narrower than a
-warp's loads one of the rows of time a warp spans: common._chunk_plan). Carries pass in the same
+GPU: one program per chunk of R * NW steps of a chain, one [R * NW, BD] tile loaded at once and
+held in registers, laid out as the unsplit loop's tiles (common._chunk_plan). Carries pass in the same
 launch by decoupled look-back: the grid is 1-D with the chunk slowest, so a chunk's predecessors
 were launched before it (a program waits only for programs of lower index, which relies on the
 GPU starting a 1-D grid's programs in index order); each chunk publishes its aggregate (A, B),
@@ -59,73 +61,6 @@ def _locate(p_cu, T, D, s_b, s_t, BD: tl.constexpr, VARLEN: tl.constexpr):
 
 
 @triton.jit
-def _fwd_pass(p_x, p_g, p_o, base, n, s_t, o_d, m_d, b_h, BT: tl.constexpr, REVERSE: tl.constexpr,
-              STAGES: tl.constexpr):
-    """Scan the n steps from state b_h, writing o; returns the final state."""
-    o_r = tl.arange(0, BT)
-    row_out = (o_r == BT - 1)[:, None]
-    for k in tl.range(tl.cdiv(n, BT), num_stages=STAGES):
-        o_t = (n - 1 - k * BT - o_r) if REVERSE else (k * BT + o_r)
-        m = ((o_t >= 0) & (o_t < n))[:, None] & m_d[None, :]
-        offs = base + o_t.to(tl.int64)[:, None] * s_t + o_d[None, :]
-        b_x = tl.load(p_x + offs, mask=m, other=0.).to(tl.float32)
-        b_g = tl.load(p_g + offs, mask=m, other=1.).to(tl.float32)
-        # scan the tile from a zero state, then add the carry: the scan never waits on it
-        b_g, b_x = tl.associative_scan((b_g, b_x), 0, _combine)
-        tl.store(p_o + offs, (b_x + b_g * b_h[None, :]).to(p_o.dtype.element_ty), mask=m)
-        b_h = _last(b_x, row_out) + _last(b_g, row_out) * b_h
-    return b_h
-
-
-@triton.jit
-def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_cu, T, D, s_b, s_t, BT: tl.constexpr, BD: tl.constexpr,
-                REVERSE: tl.constexpr, HAS_H0: tl.constexpr, VARLEN: tl.constexpr, STAGES: tl.constexpr):
-    i_b, o_d, m_d, base, n = _locate(p_cu, T, D, s_b, s_t, BD, VARLEN)
-    b_h = tl.zeros([BD], dtype=tl.float32)
-    if HAS_H0:
-        b_h = tl.load(p_h0 + i_b * D + o_d, mask=m_d, other=0.)
-    b_h = _fwd_pass(p_x, p_g, p_o, base, n, s_t, o_d, m_d, b_h, BT, REVERSE, STAGES)
-    tl.store(p_ht + i_b * D + o_d, b_h, mask=m_d)
-
-
-@triton.jit
-def _bwd_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_cu, T, D, s_b, s_t, BT: tl.constexpr,
-                BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr, HAS_DHT: tl.constexpr,
-                VARLEN: tl.constexpr, STAGES: tl.constexpr):
-    # The adjoint runs against the forward direction.
-    i_b, o_d, m_d, base, n = _locate(p_cu, T, D, s_b, s_t, BD, VARLEN)
-    b_c = tl.zeros([BD], dtype=tl.float32)
-    b_h0 = b_c
-    if HAS_DHT:
-        b_c = tl.load(p_dht + i_b * D + o_d, mask=m_d, other=0.)
-    if HAS_H0:
-        b_h0 = tl.load(p_h0 + i_b * D + o_d, mask=m_d, other=0.)
-    S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step
-    o_r = tl.arange(0, BT)
-    row_out = (o_r == BT - 1)[:, None]
-    for k in tl.range(tl.cdiv(n, BT), num_stages=STAGES):
-        o_t = (k * BT + o_r) if REVERSE else (n - 1 - k * BT - o_r)
-        m_t = (o_t >= 0) & (o_t < n)
-        m = m_t[:, None] & m_d[None, :]
-        offs = base + o_t.to(tl.int64)[:, None] * s_t + o_d[None, :]
-        m_n = (m_t & (o_t + S >= 0) & (o_t + S < n))[:, None] & m_d[None, :]
-        b_gn = tl.load(p_g + offs + S * s_t, mask=m_n, other=1.).to(tl.float32)
-        b_do = tl.load(p_do + offs, mask=m, other=0.).to(tl.float32)
-        b_gn, b_do = tl.associative_scan((b_gn, b_do), 0, _combine)
-        b_dl = _last(b_do, row_out)
-        b_do += b_gn * b_c[None, :]
-        edge = ((o_t - S < 0) | (o_t - S >= n))[:, None]
-        b_hp = tl.load(p_o + offs - S * s_t, mask=m & ~edge, other=0.).to(tl.float32)
-        if HAS_H0:
-            b_hp = tl.where(edge, b_h0[None, :], b_hp)
-        tl.store(p_dx + offs, b_do.to(p_dx.dtype.element_ty), mask=m)
-        tl.store(p_dg + offs, (b_do * b_hp).to(p_dg.dtype.element_ty), mask=m)
-        b_c = b_dl + _last(b_gn, row_out) * b_c
-    b_g0 = tl.load(p_g + base + (n - 1 if REVERSE else 0) * s_t + o_d, mask=m_d, other=0.).to(tl.float32)
-    tl.store(p_dh0 + i_b * D + o_d, b_g0 * b_c, mask=m_d)
-
-
-@triton.jit
 def _widen(v):
     """v as float32; bfloat16 by moving its bits, a conversion the compiler does not merge with an
     earlier ``.to(float32)`` of the same value (so the narrow input stays live, not the wide one)."""
@@ -135,22 +70,120 @@ def _widen(v):
 
 
 @triton.jit
+def _rows(R: tl.constexpr, NW: tl.constexpr):
+    """The scan-order step, within a [R * NW, BD] tile, of each tile row: row i holds step (i % NW) * R
+    + i // NW. The default 2-D layout puts row i in warp i % NW (with rows of BD channels narrower
+    than a warp's 512 bytes of loads, lanes = 512 / row bytes rows of time per warp, row i in warp
+    (i // lanes) % warps: NW is then warps x lanes groups), so reshaped to [R, NW, BD] each group
+    holds R consecutive steps in its threads' registers (loading [R, NW, BD] directly, Triton 3.6 laid
+    the warps along R: NOTES.md)."""
+    o_i = tl.arange(0, R * NW)
+    return (o_i % NW) * R + o_i // NW
+
+
+@triton.jit
+def _group_scan(g_in, x_in):
+    """The running aggregates (A, B) [NW, BD] of a [R, NW, BD] tile's groups: steps 0 .. w R + R - 1
+    for group w (each group's R steps scanned in its threads' registers, then across groups)."""
+    R: tl.constexpr = g_in.shape[0]
+    b_g, b_x = tl.associative_scan((g_in.to(tl.float32), x_in.to(tl.float32)), 0, _combine)
+    last_r = (tl.arange(0, R) == R - 1)[:, None, None]
+    return tl.associative_scan((tl.sum(tl.where(last_r, b_g, 0.), 0), tl.sum(tl.where(last_r, b_x, 0.), 0)), 0,
+                               _combine)
+
+
+@triton.jit
+def _rescan(g_in, x_in, w_g, w_x, b_h):
+    """The states [R, NW, BD] float32 of a [R, NW, BD] tile entered with state b_h [BD], from its
+    groups' running aggregates (w_g, w_x) [NW, BD]: each group scanned again from the narrow inputs
+    (kept narrow in registers, not the first scan's values) from the state entering it."""
+    R: tl.constexpr = g_in.shape[0]
+    o_w = tl.arange(0, g_in.shape[1])
+    e = w_x + w_g * b_h[None, :]  # the state after each group's steps, then the state entering them
+    e = tl.gather(e, tl.maximum(o_w - 1, 0)[:, None] + tl.zeros(e.shape, tl.int32), 0)
+    e = tl.where((o_w == 0)[:, None], b_h[None, :], e)
+    b_g, b_x = _widen(g_in), _widen(x_in)
+    b_x = tl.where((tl.arange(0, R) == 0)[:, None, None], b_x + b_g * e[None, :, :], b_x)
+    _, b_x = tl.associative_scan((b_g, b_x), 0, _combine)
+    return b_x
+
+
+@triton.jit
+def _tile_scan(g_in, x_in, b_h):
+    """Scan a [R, NW, BD] tile of gates g_in and inputs x_in from state b_h [BD]: (states [R, NW, BD]
+    float32, the state after the tile [BD])."""
+    w_g, w_x = _group_scan(g_in, x_in)
+    last_w = (tl.arange(0, g_in.shape[1]) == g_in.shape[1] - 1)[:, None]
+    return _rescan(g_in, x_in, w_g, w_x, b_h), _last(w_x, last_w) + _last(w_g, last_w) * b_h
+
+
+@triton.jit
+def _fwd_kernel(p_x, p_g, p_o, p_h0, p_ht, p_cu, T, D, s_b, s_t, R: tl.constexpr, NW: tl.constexpr,
+                BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr, VARLEN: tl.constexpr,
+                STAGES: tl.constexpr):
+    i_b, o_d, m_d, base, n = _locate(p_cu, T, D, s_b, s_t, BD, VARLEN)
+    u0 = _rows(R, NW)
+    b_h = tl.zeros([BD], dtype=tl.float32)
+    if HAS_H0:
+        b_h = tl.load(p_h0 + i_b * D + o_d, mask=m_d, other=0.)
+    for k in tl.range(tl.cdiv(n, R * NW), num_stages=STAGES):
+        u = k * R * NW + u0
+        o_t = (n - 1 - u) if REVERSE else u
+        m = (u < n)[:, None] & m_d[None, :]
+        offs = base + o_t.to(tl.int64)[:, None] * s_t + o_d[None, :]
+        x_in = tl.reshape(tl.load(p_x + offs, mask=m, other=0.), [R, NW, BD])
+        g_in = tl.reshape(tl.load(p_g + offs, mask=m, other=1.), [R, NW, BD])
+        b_o, b_h = _tile_scan(g_in, x_in, b_h)
+        tl.store(p_o + offs, tl.reshape(b_o, [R * NW, BD]).to(p_o.dtype.element_ty), mask=m)
+    tl.store(p_ht + i_b * D + o_d, b_h, mask=m_d)
+
+
+@triton.jit
+def _bwd_kernel(p_g, p_o, p_do, p_dht, p_h0, p_dx, p_dg, p_dh0, p_cu, T, D, s_b, s_t, R: tl.constexpr,
+                NW: tl.constexpr, BD: tl.constexpr, REVERSE: tl.constexpr, HAS_H0: tl.constexpr,
+                HAS_DHT: tl.constexpr, VARLEN: tl.constexpr, STAGES: tl.constexpr):
+    # The adjoint runs against the forward direction: scan-order step u is time n - 1 - u forwards.
+    i_b, o_d, m_d, base, n = _locate(p_cu, T, D, s_b, s_t, BD, VARLEN)
+    u0 = _rows(R, NW)
+    S: tl.constexpr = -1 if REVERSE else 1  # the forward's time step
+    b_c = tl.zeros([BD], dtype=tl.float32)
+    b_h0 = b_c
+    if HAS_DHT:
+        b_c = tl.load(p_dht + i_b * D + o_d, mask=m_d, other=0.)
+    if HAS_H0:
+        b_h0 = tl.load(p_h0 + i_b * D + o_d, mask=m_d, other=0.)
+    for k in tl.range(tl.cdiv(n, R * NW), num_stages=STAGES):
+        u = k * R * NW + u0
+        o_t = u if REVERSE else (n - 1 - u)
+        m_t = u < n
+        m = m_t[:, None] & m_d[None, :]
+        offs = base + o_t.to(tl.int64)[:, None] * s_t + o_d[None, :]
+        m_n = (m_t & (o_t + S >= 0) & (o_t + S < n))[:, None] & m_d[None, :]
+        edge = ((o_t - S < 0) | (o_t - S >= n))[:, None]
+        gn_in = tl.reshape(tl.load(p_g + offs + S * s_t, mask=m_n, other=1.), [R, NW, BD])
+        do_in = tl.reshape(tl.load(p_do + offs, mask=m, other=0.), [R, NW, BD])
+        b_hp = tl.load(p_o + offs - S * s_t, mask=m & ~edge, other=0.).to(tl.float32)
+        if HAS_H0:
+            b_hp = tl.where(edge, b_h0[None, :], b_hp)
+        b_a, b_c = _tile_scan(gn_in, do_in, b_c)
+        b_a = tl.reshape(b_a, [R * NW, BD])
+        tl.store(p_dx + offs, b_a.to(p_dx.dtype.element_ty), mask=m)
+        tl.store(p_dg + offs, (b_a * b_hp).to(p_dg.dtype.element_ty), mask=m)
+    b_g0 = tl.load(p_g + base + (n - 1 if REVERSE else 0) * s_t + o_d, mask=m_d, other=0.).to(tl.float32)
+    tl.store(p_dh0 + i_b * D + o_d, b_g0 * b_c, mask=m_d)
+
+
+@triton.jit
 def _chunk(T, D, s_b, s_t, NSPLIT, R: tl.constexpr, NW: tl.constexpr, BD: tl.constexpr):
     """This program's (chain, chunk j in scan order, number of chains, row, channels, channel mask,
-    [R * NW] scan-order steps u of its tile rows, row base offset, records' chunk stride). Tile
-    row i holds step (i % NW) * R + i // NW of the chunk: a [R * NW, BD] tile puts row i in warp
-    i % NW (with rows of BD channels narrower than a warp's 512 bytes of loads, lanes = 512 / row
-    bytes rows of time per warp, row i in warp (i // lanes) % warps: NW is then warps x lanes
-    groups), so reshaped to [R, NW, BD] each group holds R consecutive steps in its threads'
-    registers (loading [R, NW, BD] directly, Triton 3.6 laid the warps along R: NOTES.md)."""
+    [R * NW] scan-order steps u of its tile rows (``_rows``), row base offset, records' chunk stride)."""
     pid = tl.program_id(0)
     nc = tl.num_programs(0) // NSPLIT
     j, c = pid // nc, pid % nc
     ndb = tl.cdiv(D, BD)
     i_b = c // ndb
     o_d = (c % ndb) * BD + tl.arange(0, BD)
-    o_i = tl.arange(0, R * NW)
-    u = j * R * NW + (o_i % NW) * R + o_i // NW
+    u = j * R * NW + _rows(R, NW)
     return c, j, nc, i_b, o_d, o_d < D, u, i_b.to(tl.int64) * s_b, (nc // ndb).to(tl.int64) * D
 
 
@@ -214,12 +247,8 @@ def _chunk_scan(g_in, x_in, b_h, p_flag, p_rec, s_rec, s_j, j, c, NC, NSPLIT, m_
     state), NSPLIT, rows x D] at p_rec (this chain's channels; planes s_rec, chunks s_j apart), statuses [NSPLIT,
     NC] at p_flag (1: aggregate published, 2: inclusive state). Returns (states [R, NW, BD] float32,
     final state)."""
-    R: tl.constexpr = g_in.shape[0]
     NW: tl.constexpr = g_in.shape[1]
-    b_g, b_x = tl.associative_scan((g_in.to(tl.float32), x_in.to(tl.float32)), 0, _combine)
-    last_r = (tl.arange(0, R) == R - 1)[:, None, None]
-    w_g, w_x = tl.associative_scan((tl.sum(tl.where(last_r, b_g, 0.), 0), tl.sum(tl.where(last_r, b_x, 0.), 0)),
-                                   0, _combine)  # steps 0 .. w R + R - 1 of the chunk, per warp w
+    w_g, w_x = _group_scan(g_in, x_in)
     o_w = tl.arange(0, NW)
     last_w = (o_w == NW - 1)[:, None]
     b_a, b_b = _last(w_g, last_w), _last(w_x, last_w)
@@ -236,14 +265,7 @@ def _chunk_scan(g_in, x_in, b_h, p_flag, p_rec, s_rec, s_j, j, c, NC, NSPLIT, m_
         tl.store(p_rec + 2 * s_rec + j * s_j, b_e, mask=m_d)
         tl.debug_barrier()
         tl.atomic_xchg(p_flag + pid, 2, sem="release", scope="gpu")
-    e = w_x + w_g * b_h[None, :]  # the state after each warp's steps, then the state entering them
-    e = tl.gather(e, tl.maximum(o_w - 1, 0)[:, None] + tl.zeros(e.shape, tl.int32), 0)
-    e = tl.where((o_w == 0)[:, None], b_h[None, :], e)
-    # scan again from the inputs (kept narrow in registers through the look-back, not the scans)
-    b_g, b_x = _widen(g_in), _widen(x_in)
-    b_x = tl.where((tl.arange(0, R) == 0)[:, None, None], b_x + b_g * e[None, :, :], b_x)
-    _, b_x = tl.associative_scan((b_g, b_x), 0, _combine)
-    return b_x, b_e
+    return _rescan(g_in, x_in, w_g, w_x, b_h), b_e
 
 
 @triton.jit

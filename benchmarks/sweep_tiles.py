@@ -13,8 +13,9 @@ per (family, dtype, shape). Floors count the tensors each launcher must read and
 and (two-level) programs per SM than the tables'.
 Plain scans (real, complex): every unsplit tile (one program per row and channel block; real: the
 loop's (R, warps, BD, stages) in place of LOOP_TILES' entries, both directions) and every chunk tile
-(R, NW, BD) of the time split, split as the rule says or, where it would not split, forced. Fused HGRU: every tile x two-level split count in SPLITS ("rule" = what ``common.plan``
-picks; the forward in two levels even where ``common.plan_fused_fwd`` would take chunks), then
+(R, NW, BD) of the time split, split as the rule says or, where it would not split, forced.
+Fused HGRU: every tile x two-level split count in SPLITS ("rule" = what ``common.plan`` picks; the
+forward in two levels even where ``common.plan_fused_fwd`` would take chunks), then
 the forward's chunk tiles (split as ``common.plan_fused_fwd`` says or forced; the
 backward column of those rows is the two-level backward, which ignores them).
 """
@@ -99,11 +100,14 @@ def main():
     ap.add_argument("--tiles", nargs="+", help="BT,BD,warps tiles (real: R,warps,BD,stages) instead of the candidates")
     ap.add_argument("--chunk-tiles", nargs="+", help="R,NW,BD chunk tiles instead of the candidates")
     ap.add_argument("--stages", nargs="+", type=int, help="loop pipeline stages (common.LOOP_STAGES) to time "
-                    "each unsplit or two-level tile with, instead of the table's")
+                    "each unsplit or two-level tile with, instead of the table's (complex, hgru: the real "
+                    "loop tiles give their own)")
     ap.add_argument("--per-sm", nargs="+", type=int, help="programs per SM (common.TILES' last entry) for the "
                     "two-level split counts, instead of the table's")
     ap.add_argument("--json")
     args = ap.parse_args()
+    if "real" in args.families and args.tiles and any(len(t.split(",")) != 4 for t in args.tiles):
+        ap.error("--tiles: the real scans' loops take R,warps,BD,stages (sweep --families real apart)")
     require_cuda()
     print(environment(), flush=True)
     bw = copy_bandwidth()

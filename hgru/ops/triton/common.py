@@ -46,9 +46,12 @@ INTERPRET_TILE = (16, 16)  # at most BT rows, BD channels in the interpreter
 # time is split into look-back chunks where it is long enough (CHUNK_TILES; at least 4 chunks of
 # MIN_SPLIT_LEN). Measured on an H200 against the chunks and each other at 13 bf16 and 6 fp32
 # shapes of 4,096-131,072 pairs (NOTES.md, session 25): narrow blocks, so a few hundred programs
-# each with 16-48 KB of loads in flight, e.g. bf16 (8, 4096, 2048) forward 1.25x -> 1.08x the floor.
-LOOP_TILES = {(2, False): ((8192, (4, 4, 64, 4)), (12288, (8, 1, 32, 4)), (16384, (4, 4, 64, 3)), (32768, (8, 2, 128, 3))),
-              (2, True): ((8192, (4, 4, 64, 4)), (12288, (4, 1, 32, 4)), (16384, (4, 2, 64, 3)), (32768, (4, 2, 128, 3))),
+# each with 16-48 KB of loads in flight; bf16 (8, 4096, 2048) forward 1.26x -> 1.10x the floor
+# (bench_scan.py), forward + backward 1.26x -> 1.10x.
+LOOP_TILES = {(2, False): ((8192, (4, 4, 64, 4)), (12288, (8, 1, 32, 4)), (16384, (4, 4, 64, 3)),
+                          (32768, (8, 2, 128, 3))),
+              (2, True): ((8192, (4, 4, 64, 4)), (12288, (4, 1, 32, 4)), (16384, (4, 2, 64, 3)),
+                          (32768, (4, 2, 128, 3))),
               (4, False): ((8192, (4, 4, 32, 3)), (16384, (2, 4, 32, 3)), (32768, (4, 2, 64, 3))),
               (4, True): ((4096, (4, 4, 32, 3)), (8192, (4, 2, 32, 3)), (16384, (4, 2, 64, 3)))}
 # The plain scans (real.py, complex.py) split time into chunks of one tile each, passing carries
@@ -195,9 +198,9 @@ def plan_chunks(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, de
     """(number of time chunks, launch arguments) of the plain scans: one program per (row, channel
     block) over all of time (real: ``_loop_plan``; complex: ``tile``) unless time is split (real: too
     few (row, channel) pairs for LOOP_TILES; complex: ``split_plan``), then chunks of one
-    [R * NW * lanes, BD] tile each (``CHUNK_TILES``; ``FEW_CHAIN_TILES`` with few chains) passing carries by look-back over windows of W chunks;
-    the launch's ``NW`` is the tile's groups of R consecutive steps (NW warps x lanes rows of time
-    each)."""
+    [R * NW * lanes, BD] tile each (``CHUNK_TILES``; ``FEW_CHAIN_TILES`` with few chains) passing
+    carries by look-back over windows of W chunks; the launch's ``NW`` is the tile's groups of R
+    consecutive steps (NW warps x lanes rows of time each)."""
     if family == "real":
         loop = _loop_plan(dtype, n_rows, D, device, backward)
         forced = _forced_split(T)
@@ -216,8 +219,9 @@ def plan_chunks(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, de
 
 
 def _loop_plan(dtype: torch.dtype, n_rows: int, D: int, device: torch.device, backward: bool) -> dict:
-    """Launch arguments (R, NW groups, BD, STAGES, num_warps) of the real scans' unsplit loops:
-    LOOP_TILES' tile for n_rows x D (sequence, channel) pairs (the first below its count)."""
+    """Launch arguments (R, NW groups, BD, STAGES, num_warps) of the real scans' unsplit loops: the
+    tile of LOOP_TILES' last entry whose pair count n_rows x D reaches (the first entry's below all:
+    sequences too short, or packed, to split)."""
     if INTERPRET:
         R, NW, BD = INTERPRET_CHUNK
         return dict(R=R, NW=NW, BD=BD, STAGES=1, num_warps=NW, num_stages=1)
@@ -230,7 +234,7 @@ def _loop_plan(dtype: torch.dtype, n_rows: int, D: int, device: torch.device, ba
 
 def _chunk_plan(family: str, dtype: torch.dtype, n: int, unsplit: dict, n_rows: int, T: int, D: int, varlen: bool,
                 backward: bool) -> tuple[int, dict]:
-    """``plan_chunks`` from ``split_plan``'s split count n (``unsplit``: the unsplit launch)."""
+    """``plan_chunks`` given whether time is split (n > 1; ``unsplit``: the unsplit launch)."""
     force = FORCE_CHUNK or FORCE_SPLIT_LEN
     if varlen or (n == 1 and force is None):
         return 1, unsplit

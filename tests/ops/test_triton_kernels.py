@@ -161,14 +161,14 @@ def test_lookback_repeated(kind, monkeypatch):
     ("hgru", 128, 256, 1024, 1, 256, None, None, None), ("hgru", 16, 512, 768, 11, 48, None, None, None),
     ("hgru", 2, 32768, 512, 128, 256, None, None, None)])
 def test_time_split_rule(family, B, T, D, splits, L, BD, L_bwd, BD_bwd, monkeypatch):
-    """The plan for bf16 with the default tiles on an H200's 132 SMs: whether to split (the
-    same rule for all) and how: chunks of one tile for the plain scans ([16 x 4 warps, 256] real,
-    its forward [8 x 4 warps x 2 rows, 128] from 64 chains, its backward [8 x 4 warps, 256] from
-    32 chains; [16 x 4 warps, 128 pairs] complex; with few chains narrower channel blocks whose
-    warps span several rows of time: real forward [16 x 4 warps x 4 rows, 64] below 32 chains,
-    backward [16 x 2 x 4, 64] below 32; complex forward [16 x 4 x 4, 32 pairs] below 8, backward
-    [16 x 4 x 2, 64 pairs] below 16), the two-level split's counts for the fused HGRU kernel; all
-    measured fastest, or within 3% of it (benchmarks/NOTES.md)."""
+    """The plan for bf16 with the default tiles on an H200's 132 SMs: whether to split (real: below
+    8,192 (row, channel) pairs, where T allows; complex and the fused HGRU kernel: ``split_plan``)
+    and how: chunks of one tile for the plain scans (real, which now splits only with few chains:
+    forward [16 x 4 warps x 4 rows, 64], backward [16 x 2 x 4, 64]; complex [16 x 4 warps, 128
+    pairs], with few chains narrower channel blocks whose warps span several rows of time: forward
+    [16 x 4 x 4, 32 pairs] below 8 chains, backward [16 x 4 x 2, 64 pairs] below 16), the two-level
+    split's counts for the fused HGRU kernel; all measured fastest, or within 3% of it
+    (benchmarks/NOTES.md). The real scans' unsplit tiles: ``test_loop_tiles``."""
     monkeypatch.setattr(common, "INTERPRET", False)
     monkeypatch.setattr(common, "_sm_count", lambda index: 132)
     if family == "hgru":

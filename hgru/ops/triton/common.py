@@ -186,7 +186,7 @@ def plan_fused_fwd(dtype: torch.dtype, n_rows: int, T: int, D: int, device: torc
     n = two_level[0]
     if FORCE_CHUNK is None and (n == 1 or (dtype.itemsize < 4 and n < MAX_SPLITS)):
         return 1, None, two_level
-    return (*_chunk_plan("hgru", dtype, n, two_level[2], n_rows, T, D, varlen, False), two_level)
+    return (*_chunk_plan("hgru", dtype, n > 1, two_level[2], n_rows, T, D, varlen, False), two_level)
 
 
 def grid(n_d: int, BD: int, n_rows: int, n_split: int):
@@ -202,41 +202,43 @@ def plan_chunks(family: str, dtype: torch.dtype, n_rows: int, T: int, D: int, de
     carries by look-back over windows of W chunks; the launch's ``NW`` is the tile's groups of R
     consecutive steps (NW warps x lanes rows of time each)."""
     if family == "real":
-        loop = _loop_plan(dtype, n_rows, D, device, backward)
+        tiles = LOOP_TILES[dtype.itemsize, backward]
+        pairs = n_rows * D * 132 / (_sms(device) if device.type == "cuda" else 132)  # per 132 SMs
         forced = _forced_split(T)
-        if varlen:
-            n = 1
-        elif forced is not None:
-            n = forced[0]
-        elif device.type != "cuda" or T < 4 * MIN_SPLIT_LEN["real"]:
-            n = 1
+        if forced is not None:
+            split = forced[0] > 1
         else:
-            n = 2 if n_rows * D * 132 < LOOP_TILES[dtype.itemsize, backward][0][0] * _sms(device) else 1
-        return _chunk_plan(family, dtype, n, loop, n_rows, T, D, varlen, backward)
+            split = device.type == "cuda" and T >= 4 * MIN_SPLIT_LEN["real"] and pairs < tiles[0][0]
+        return _chunk_plan(family, dtype, split, _loop_plan(dtype, tiles, pairs), n_rows, T, D, varlen, backward)
     launch = tile(family, dtype)
     n, _ = split_plan(n_rows, T, D, launch, device, varlen)
-    return _chunk_plan(family, dtype, n, launch[0], n_rows, T, D, varlen, backward)
+    return _chunk_plan(family, dtype, n > 1, launch[0], n_rows, T, D, varlen, backward)
 
 
-def _loop_plan(dtype: torch.dtype, n_rows: int, D: int, device: torch.device, backward: bool) -> dict:
+def _lanes(family: str, dtype: torch.dtype, BD: int) -> int:
+    """Rows of time a warp's 512 bytes of 16-byte loads span in a tile row of BD channels (pairs for
+    "complex"); 1 in the interpreter and for the fused kernels."""
+    if INTERPRET or family == "hgru":
+        return 1
+    return max(1, 512 // (BD * dtype.itemsize * (2 if family == "complex" else 1)))
+
+
+def _loop_plan(dtype: torch.dtype, tiles: tuple, pairs: float) -> dict:
     """Launch arguments (R, NW groups, BD, STAGES, num_warps) of the real scans' unsplit loops: the
-    tile of LOOP_TILES' last entry whose pair count n_rows x D reaches (the first entry's below all:
-    sequences too short, or packed, to split)."""
+    tile of the last of ``tiles`` (LOOP_TILES' entries) whose pair count ``pairs`` reaches (the
+    first's below all: sequences too short, or packed, to split)."""
     if INTERPRET:
         R, NW, BD = INTERPRET_CHUNK
         return dict(R=R, NW=NW, BD=BD, STAGES=1, num_warps=NW, num_stages=1)
-    tiles = LOOP_TILES[dtype.itemsize, backward]
-    pairs = n_rows * D * 132 / (_sms(device) if device.type == "cuda" else 132)
     R, warps, BD, stages = [t for lo, t in tiles if pairs >= lo][-1] if pairs >= tiles[0][0] else tiles[0][1]
-    lanes = max(1, 512 // (BD * dtype.itemsize))
-    return dict(R=R, NW=warps * lanes, BD=BD, STAGES=stages, num_warps=warps, num_stages=1)
+    return dict(R=R, NW=warps * _lanes("real", dtype, BD), BD=BD, STAGES=stages, num_warps=warps, num_stages=1)
 
 
-def _chunk_plan(family: str, dtype: torch.dtype, n: int, unsplit: dict, n_rows: int, T: int, D: int, varlen: bool,
-                backward: bool) -> tuple[int, dict]:
-    """``plan_chunks`` given whether time is split (n > 1; ``unsplit``: the unsplit launch)."""
+def _chunk_plan(family: str, dtype: torch.dtype, split: bool, unsplit: dict, n_rows: int, T: int, D: int,
+                varlen: bool, backward: bool) -> tuple[int, dict]:
+    """``plan_chunks`` given whether time is split (``unsplit``: the unsplit launch)."""
     force = FORCE_CHUNK or FORCE_SPLIT_LEN
-    if varlen or (n == 1 and force is None):
+    if varlen or (not split and force is None):
         return 1, unsplit
     key = (family, dtype.itemsize)
     R, NW, BD = INTERPRET_CHUNK if INTERPRET else CHUNK_TILES[key]
@@ -248,9 +250,7 @@ def _chunk_plan(family: str, dtype: torch.dtype, n: int, unsplit: dict, n_rows: 
             (R, NW, BD), W = few[0], FEW_CHAIN_WINDOW
     # a tile row narrower than a warp's 512 bytes of 16-byte loads spreads each warp over several
     # rows of time (lane rows): the tile's groups of consecutive steps are then NW x lanes
-    row_bytes = BD * dtype.itemsize * (2 if family == "complex" else 1)
-    lanes = 1 if INTERPRET or family == "hgru" else max(1, 512 // row_bytes)
-    G = NW * lanes
+    G = NW * _lanes(family, dtype, BD)
     if force is not None:
         L = 1 << (force.bit_length() - 1)
         G = min(G, L)

@@ -133,7 +133,7 @@ def main():
             shapes = [tuple(map(int, a.split(","))) for a in args.shapes] if args.shapes else SHAPES[family]
             tiles = [tuple(map(int, a.split(","))) for a in args.tiles] if args.tiles else CANDIDATES[key]
             if family == "real":  # the unsplit loop's tiles: LOOP_TILES' entries set aside for each
-                default, loop_keys = None, ((dtype.itemsize, False), (dtype.itemsize, True))
+                loop_keys = ((dtype.itemsize, False), (dtype.itemsize, True))
                 if args.default_tile:
                     tiles = [None]
             else:
